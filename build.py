@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""kuntadata command line: fetch → package → validate → site.
+
+    python build.py all            # everything; offline it builds from data/raw/ snapshots
+    python build.py fetch --only families
+    python build.py package validate
+    python build.py serve
+
+Only this file speaks click: library code raises kuntadata's own exceptions, and they are
+printed here as one clear message (tracebacks only with --debug).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from kuntadata.errors import KuntadataError
+from kuntadata.paths import ProjectPaths
+
+
+@dataclass
+class Options:
+    paths: ProjectPaths
+    debug: bool
+    strict: bool
+    offline: bool
+    only: tuple[str, ...]
+    base_url: str | None = None
+
+
+class KuntadataGroup(click.Group):
+    """Turn project errors into a message and exit 1; keep tracebacks for --debug."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except KuntadataError as exc:
+            if ctx.obj and ctx.obj.debug:
+                raise
+            click.secho(f"Error: {exc}", fg="red", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=KuntadataGroup, chain=True)
+@click.option("--only", multiple=True, metavar="DATASET", help="Only this dataset (repeatable).")
+@click.option("--offline", is_flag=True, help="Use the snapshots in data/raw/; no network.")
+@click.option("--strict", is_flag=True, help="Treat warnings as failures (for CI).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Project root (default: this repository).")
+@click.pass_context
+def cli(ctx: click.Context, only, offline, strict, debug, root) -> None:
+    """Build the kuntadata data package and site. Commands can be chained: `package validate`."""
+    paths = ProjectPaths(root.resolve()) if root else ProjectPaths()
+    ctx.obj = Options(paths=paths, debug=debug, strict=strict, offline=offline, only=only)
+
+
+def _load(opts: Options):
+    from kuntadata.areas import load_areas
+    from kuntadata.config import load_site_config
+    from kuntadata.package import AREAS_DIR
+    from kuntadata.spec import load_dataset_specs
+
+    config = load_site_config(opts.paths.site_config)
+    specs = load_dataset_specs(opts.paths.datasets, opts.only)
+    areas = load_areas(opts.paths.raw / AREAS_DIR)
+    areas.resolve_scope(config.scope)
+    return config, specs, areas
+
+
+@cli.command()
+@click.pass_obj
+def fetch(opts: Options) -> None:
+    """Fetch every dataset into data/raw/ (keeps the last good snapshot on failure)."""
+    from kuntadata.fetch import fetch_datasets
+
+    config, specs, areas = _load(opts)
+    mode = "offline: snapshots only" if opts.offline else "live sources"
+    click.secho(f"fetch: {len(specs)} dataset(s), {mode}", bold=True)
+    bar_state: dict[str, object] = {}
+
+    def on_query(number: int, total: int) -> None:
+        bar = bar_state.get("bar")
+        if bar is None or number == 1:
+            if bar is not None:
+                bar.render_finish()  # type: ignore[attr-defined]
+            bar = click.progressbar(length=total, label="    queries", show_pos=True)
+            bar_state["bar"] = bar
+        bar.update(1)  # type: ignore[attr-defined]
+        if number == total:
+            bar.render_finish()  # type: ignore[attr-defined]
+            bar_state["bar"] = None
+
+    summary = fetch_datasets(opts.paths, config, specs, areas, offline=opts.offline,
+                             report=click.echo, on_query=on_query)
+    counts = {s: sum(o.status == s for o in summary.outcomes)
+              for s in ("fetched", "kept", "offline", "failed")}
+    click.echo(
+        f"fetch: {counts['fetched']} fetched, {counts['kept']} kept from snapshots, "
+        f"{counts['offline']} offline, {counts['failed']} failed; {summary.api_calls} API calls "
+        f"({summary.retries} retries) in {summary.seconds:.1f} s"
+    )
+    for warning in summary.warnings:
+        click.secho(f"  warning: {warning}", fg="yellow")
+    if summary.failed:
+        names = ", ".join(o.dataset for o in summary.failed)
+        raise click.ClickException(f"fetch failed for {names} (no snapshot to fall back on)")
+    if opts.strict and summary.warnings:
+        raise click.ClickException(f"--strict: {len(summary.warnings)} warning(s) in fetch")
+
+
+@cli.command()
+@click.pass_obj
+def package(opts: Options) -> None:
+    """Turn data/raw/ into the validated data package in data/package/."""
+    from kuntadata.package import build_package
+
+    config, specs, areas = _load(opts)
+    if opts.only:
+        config_specs = specs
+    else:
+        config_specs = specs
+    click.secho(f"package: {len(config_specs)} dataset(s) → {opts.paths.package}", bold=True)
+    summary = build_package(opts.paths, config, config_specs, areas)
+    for warning in summary.warnings:
+        click.secho(f"  warning: {warning}", fg="yellow")
+    click.echo(f"package: {summary.datasets} datasets, {summary.rows:,} rows, valid, "
+               f"in {summary.seconds:.1f} s")
+    if opts.strict and summary.warnings:
+        raise click.ClickException(f"--strict: {len(summary.warnings)} warning(s) in package")
+
+
+@cli.command()
+@click.pass_obj
+def validate(opts: Options) -> None:
+    """Validate data/package/datapackage.json with frictionless; list every error."""
+    from kuntadata.validate import validate_package
+
+    descriptor = opts.paths.package / "datapackage.json"
+    click.secho(f"validate: {descriptor}", bold=True)
+    problems = validate_package(descriptor)
+    if problems:
+        for problem in problems:
+            click.echo(f"  {problem}")
+        raise click.ClickException(f"validation found {len(problems)} error(s)")
+    click.echo("validate: the package is valid")
+
+
+@cli.command()
+@click.option("--base-url", default=None, help="Public base URL (GitHub Pages sets it).")
+@click.pass_obj
+def site(opts: Options, base_url: str | None) -> None:
+    """Build the static site from data/package/ into _site/."""
+    from kuntadata.config import load_site_config
+    from kuntadata.site import build_site
+
+    config = load_site_config(opts.paths.site_config)
+    click.secho(f"site: building {', '.join(config.languages)} → {opts.paths.site}", bold=True)
+    summary = build_site(opts.paths, config, base_url=base_url, progress=click.echo)
+    click.echo(f"site: {summary.pages:,} pages, {summary.files:,} files in "
+               f"{summary.seconds:.1f} s")
+
+
+@cli.command()
+@click.option("--port", default=8000, show_default=True)
+@click.pass_obj
+def serve(opts: Options, port: int) -> None:
+    """Preview _site/ on http://127.0.0.1:PORT/ (build it first with `site`)."""
+    from kuntadata.site import serve as serve_site
+
+    serve_site(opts.paths.site, port=port)
+
+
+@cli.command(name="all")
+@click.option("--base-url", default=None, help="Public base URL (GitHub Pages sets it).")
+@click.pass_context
+def all_stages(ctx: click.Context, base_url: str | None) -> None:
+    """fetch → package → validate → site, with a closing summary."""
+    started = time.perf_counter()
+    ctx.invoke(fetch)
+    ctx.invoke(package)
+    ctx.invoke(validate)
+    ctx.invoke(site, base_url=base_url)
+    click.secho(f"all: done in {time.perf_counter() - started:.1f} s", bold=True)
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

@@ -1,0 +1,194 @@
+"""The fetch stage: every dataset spec → a snapshot in `data/raw/`, or the last good one kept.
+
+This is the only stage that opens sockets. A source that cannot be reached is found out by
+its first call (the HTTP client marks the host offline), and every dataset of that source
+keeps its last good snapshot with a warning naming its date; the stage fails only for a
+dataset that has no snapshot at all (or, with --strict, for any warning).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .areas import Areas
+from .config import SiteConfig
+from .errors import FetchError, KuntadataError, SourceUnreachable
+from .paths import ProjectPaths
+from .snapshot import RawFile, read_provenance, snapshot_dir, write_snapshot
+from .sources.http import HttpClient
+from .sources.statfin import PlannedQuery, fetch_statfin
+from .spec import DatasetSpec
+
+SOURCE_OF_KIND = {"statfin": "statfin", "sotkanet": "sotkanet", "file": "files"}
+
+
+@dataclass
+class DatasetOutcome:
+    dataset: str
+    status: str  # fetched | kept | offline | failed
+    message: str = ""
+    files: int = 0
+    fetched_at: str = ""
+
+
+@dataclass
+class FetchSummary:
+    outcomes: list[DatasetOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    api_calls: int = 0
+    retries: int = 0
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[DatasetOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+def wanted_areas(spec: DatasetSpec, areas: Areas, scope: str | tuple[str, ...]) -> list[str]:
+    """Area codes a dataset should be fetched for: scope municipalities and their parents.
+
+    Abolished municipalities merged into one in scope are included, because tables on an
+    older division (12c1 uses 2023) still report them and their rows are kept as reported.
+    """
+    municipalities = list(areas.resolve_scope(scope))
+    in_scope = set(municipalities)
+    for area in areas.municipalities(active_only=False):
+        if area.valid_to and areas.merged_into(area.code) in in_scope:
+            municipalities.append(area.code)
+    levels = set(spec.levels)
+    codes: list[str] = []
+    if "country" in levels:
+        codes.append("SSS")
+    parents = {"region": "region", "subregion": "subregion", "wellbeing_county": "wellbeing_county"}
+    for level, attribute in parents.items():
+        if level in levels:
+            found = {getattr(areas.get(code), attribute) for code in in_scope}
+            codes.extend(sorted(c for c in found if c))
+    if "municipality" in levels:
+        codes.extend(municipalities)
+    return codes
+
+
+def fetch_datasets(
+    paths: ProjectPaths,
+    config: SiteConfig,
+    specs: list[DatasetSpec],
+    areas: Areas,
+    *,
+    offline: bool = False,
+    client: HttpClient | None = None,
+    report: Callable[[str], None] = print,
+    on_query: Callable[[int, int], None] | None = None,
+    plans: dict[str, list[PlannedQuery]] | None = None,
+    provenance_extra: dict[str, dict] | None = None,
+) -> FetchSummary:
+    """Fetch each spec; keep the last good snapshot of anything that fails."""
+    started = time.perf_counter()
+    client = client or HttpClient()
+    summary = FetchSummary()
+    for spec in specs:
+        target = snapshot_dir(paths.raw, SOURCE_OF_KIND[spec.kind], spec.id)
+        previous = _previous(target)
+        if offline:
+            summary.outcomes.append(_offline(spec, target, previous, report))
+            continue
+        try:
+            files, extra = _fetch_one(spec, config, areas, client, on_query, plans, summary)
+        except KuntadataError as exc:
+            summary.outcomes.append(_keep_or_fail(spec, target, previous, exc, summary, report))
+            continue
+        extra.update((provenance_extra or {}).get(spec.id, {}))
+        provenance = write_snapshot(
+            target,
+            files,
+            dataset=spec.id,
+            source=SOURCE_OF_KIND[spec.kind],
+            licence=spec.licence,
+            attribution=spec.attribution.get("en", ""),
+            extra=extra,
+        )
+        summary.outcomes.append(
+            DatasetOutcome(spec.id, "fetched", files=len(files), fetched_at=provenance["fetched_at"])
+        )
+        report(f"  {spec.id}: fetched {len(files)} responses → {_rel(target, paths.root)}")
+    summary.api_calls = client.calls
+    summary.retries = client.retries
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _fetch_one(spec, config, areas, client, on_query, plans, summary):
+    if spec.kind != "statfin":
+        raise FetchError(
+            f"{spec.label}: source kind {spec.kind!r} has no fetch adapter in this version",
+            hint="use kind: statfin, or update kuntadata",
+        )
+    base_url = config.source_url("statfin")
+    wanted = wanted_areas(spec, areas, config.scope)
+    plan = (plans or {}).get(spec.id)
+    result = fetch_statfin(spec, client, base_url, wanted, plan=plan, on_query=on_query)
+    summary.warnings.extend(result.warnings)
+    files = [
+        RawFile(
+            name=f.name,
+            content=f.response.content,
+            url=f.response.url,
+            method=f.response.method,
+            body=f.response.body,
+            status=f.response.status,
+            role=f.role,
+            lang=f.lang,
+            fetched_at=f.response.fetched_at,
+        )
+        for f in result.files
+    ]
+    extra = {"table": spec.source["table"], "database": spec.source.get("database", "StatFin")}
+    return files, extra
+
+
+def _previous(target: Path) -> dict | None:
+    try:
+        return read_provenance(target)
+    except KuntadataError:
+        return None
+
+
+def _offline(spec, target, previous, report) -> DatasetOutcome:
+    if previous is None:
+        message = (
+            f"{spec.id}: --offline and no snapshot in {target}; run `python build.py fetch` "
+            "with internet first"
+        )
+        report(f"  {message}")
+        return DatasetOutcome(spec.id, "failed", message)
+    report(f"  {spec.id}: offline, using snapshot fetched {previous['fetched_at']}")
+    return DatasetOutcome(spec.id, "offline", fetched_at=previous["fetched_at"])
+
+
+def _keep_or_fail(spec, target, previous, exc, summary, report) -> DatasetOutcome:
+    reason = str(exc)
+    if previous is None:
+        report(f"  {spec.id}: FAILED and no earlier snapshot exists:\n    {_indent(reason)}")
+        return DatasetOutcome(spec.id, "failed", reason)
+    kind = "unreachable" if isinstance(exc, SourceUnreachable) else "failed"
+    warning = (
+        f"{spec.id}: source {kind}; kept the last good snapshot fetched "
+        f"{previous['fetched_at']} ({target})"
+    )
+    summary.warnings.append(warning)
+    report(f"  warning: {warning}\n    {_indent(reason)}")
+    return DatasetOutcome(spec.id, "kept", reason, fetched_at=previous["fetched_at"])
+
+
+def _indent(text: str) -> str:
+    return text.replace("\n", "\n    ")
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,237 @@
+"""The package stage: `data/raw/` + `datasets/` → one Frictionless Data Package v2.
+
+A pure function of what fetch wrote. The package is written to a temporary directory,
+validated there, and renamed into `data/package/` only when it is valid, so a failed
+run leaves the previous package in place.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .areas import Areas
+from .config import DEFAULT_SOURCES, SiteConfig
+from .errors import PackageError
+from .fetch import SOURCE_OF_KIND
+from .paths import ProjectPaths
+from .snapshot import now_utc, snapshot_dir, swap_into_place
+from .spec import DatasetSpec
+from .symbols import STATUS_MEANINGS
+from .tidy import TidyDataset, tidy_statfin
+from .validate import validate_package
+
+AREAS_DIR = Path("classification") / "areas"
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+CC_BY = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
+AREA_FIELDS = [
+    ("code", "Area code (SSS country, KUnnn municipality, MKnn region, SKnnn sub-region, HVAnn "
+             "wellbeing services county)"),
+    ("level", "country, region, subregion, wellbeing_county or municipality"),
+    ("name_fi", "Name in Finnish"), ("name_sv", "Name in Swedish"), ("name_en", "Name in English"),
+    ("region", "Region (maakunta) code"), ("subregion", "Sub-region (seutukunta) code"),
+    ("wellbeing_county", "Wellbeing services county code"),
+    ("language_status", "finnish, swedish or bilingual (Language Act 423/2003)"),
+    ("majority_language", "fi or sv"),
+    ("valid_from", "First year in the classification key (2013 = 2013 or earlier)"),
+    ("valid_to", "Last year of an abolished municipality"),
+]
+
+
+@dataclass
+class PackageSummary:
+    datasets: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    path: Path | None = None
+
+
+def build_package(
+    paths: ProjectPaths, config: SiteConfig, specs: list[DatasetSpec], areas: Areas
+) -> PackageSummary:
+    """Tidy every dataset, write CSVs and datapackage.json, validate, swap into place."""
+    started = time.perf_counter()
+    summary = PackageSummary(path=paths.package)
+    area_codes = {a.code for a in areas.all()}
+    problems: list[str] = []
+    tidied: list[TidyDataset] = []
+    for spec in specs:
+        directory = snapshot_dir(paths.raw, SOURCE_OF_KIND[spec.kind], spec.id)
+        try:
+            tidied.append(_tidy(spec, directory, area_codes))
+        except PackageError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise PackageError(problems)
+    paths.package.parent.mkdir(parents=True, exist_ok=True)
+    tmp = paths.package.parent / f".package.tmp-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        resources = [
+            _copy_areas(paths.raw / AREAS_DIR, tmp),
+            _copy_mergers(paths.raw / AREAS_DIR, tmp),
+        ]
+        for item in tidied:
+            resources.append(_write_dataset(item, tmp))
+            summary.rows += len(item.frame)
+            summary.warnings.extend(item.warnings)
+        descriptor = _descriptor(config, resources)
+        (tmp / "datapackage.json").write_text(
+            json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        errors = validate_package(tmp / "datapackage.json")
+        if errors:
+            raise PackageError(errors)
+        swap_into_place(tmp, paths.package)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    summary.datasets = len(tidied)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _tidy(spec: DatasetSpec, directory: Path, area_codes: set[str]) -> TidyDataset:
+    if spec.kind == "statfin":
+        return tidy_statfin(spec, directory, area_codes)
+    raise PackageError(f"{spec.label}: source kind {spec.kind!r} cannot be packaged yet")
+
+
+def _copy_areas(source: Path, out: Path) -> dict[str, Any]:
+    path = _copy(source / "areas.csv", out / "areas.csv")
+    fields = [{"name": name, "type": "string", "description": text} for name, text in AREA_FIELDS]
+    return _resource(
+        "areas", path, "Areas: country, regions, sub-regions, wellbeing services counties and "
+        "municipalities", fields, ["code"], [],
+        sources=[{"title": "Statistics Finland, municipality classification (kunta_1, "
+                  "maakunta_1, seutukunta_1, hyvinvointialue_1, kielisuhde_1)",
+                  "path": DEFAULT_SOURCES["classification"]}],
+    )
+
+
+def _copy_mergers(source: Path, out: Path) -> dict[str, Any]:
+    path = _copy(source / "area_mergers.csv", out / "area_mergers.csv")
+    fields = [
+        {"name": "old_code", "type": "string", "description": "Abolished municipality"},
+        {"name": "new_code", "type": "string", "description": "Municipality it merged into"},
+        {"name": "year", "type": "integer", "description": "Year the merger took effect"},
+    ]
+    return _resource("area_mergers", path, "Municipal mergers (old code → new code, year)",
+                     fields, ["old_code"], [], sources=[])
+
+
+def _copy(source: Path, target: Path) -> Path:
+    if not source.exists():
+        raise PackageError(f"{source}: missing; run `python scripts/make_areas_reference.py` "
+                           "or restore data/raw/ from git")
+    shutil.copyfile(source, target)
+    return target
+
+
+def _write_dataset(item: TidyDataset, out: Path) -> dict[str, Any]:
+    spec, frame = item.spec, item.frame
+    decimals = {i["id"]: i["decimals"] for i in item.meta["indicators"]}
+    path = out / f"{spec.id}.csv"
+    _write_csv(frame, path, decimals)
+    dims = [d["column"] for d in item.meta["dimensions"]]
+    fields: list[dict[str, Any]] = [
+        {"name": "area", "type": "string", "title": "Area code",
+         "description": "Foreign key to areas.code"},
+        {"name": "period", "type": "string", "title": "Period",
+         "description": "Year (2025), quarter (2025Q3) or month (2025M07) as the source gives it"},
+    ]
+    for dim in item.meta["dimensions"]:
+        fields.append({"name": dim["column"], "type": "string",
+                       "title": dim["title"].get("en", dim["column"]),
+                       "constraints": {"enum": sorted(dim["values"])}})
+    fields += [
+        {"name": "indicator", "type": "string", "title": "Indicator",
+         "constraints": {"enum": [i["id"] for i in item.meta["indicators"]]}},
+        {"name": "value", "type": "number", "title": "Value",
+         "description": "Empty when the source does not publish the value; see status"},
+        {"name": "status", "type": "string", "title": "Status symbol",
+         "description": "Empty for a published value; otherwise the source's symbol "
+                        "(meanings in the package's x-status)"},
+    ]
+    resource = _resource(
+        spec.id, path, spec.title["en"], fields, ["area", "period", *dims, "indicator"],
+        [{"fields": ["area"], "reference": {"resource": "areas", "fields": ["code"]}}],
+        sources=item.sources,
+    )
+    resource["description"] = spec.description.get("en", "")
+    resource["licenses"] = [dict(spec.licence)]
+    resource["x-kuntadata"] = item.meta
+    return resource
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, decimals: dict[str, int]) -> None:
+    """Values written at the indicator's published precision; empty when missing, never 0."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(frame.columns)
+        value_at = list(frame.columns).index("value")
+        indicator_at = list(frame.columns).index("indicator")
+        for row in frame.itertuples(index=False, name=None):
+            row = list(row)
+            value = row[value_at]
+            row[value_at] = "" if pd.isna(value) else f"{value:.{decimals[row[indicator_at]]}f}"
+            writer.writerow("" if pd.isna(v) else v for v in row)
+
+
+def _resource(name, path: Path, title, fields, primary_key, foreign_keys, sources) -> dict:
+    data = path.read_bytes()
+    resource: dict[str, Any] = {
+        "name": name,
+        "path": path.name,
+        "type": "table",
+        "scheme": "file",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "title": title,
+        "bytes": len(data),
+        "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+        "schema": {"fields": fields, "missingValues": [""], "primaryKey": primary_key},
+        "licenses": [CC_BY],
+    }
+    if foreign_keys:
+        resource["schema"]["foreignKeys"] = foreign_keys
+    if sources:
+        resource["sources"] = sources
+    return resource
+
+
+def _descriptor(config: SiteConfig, resources: list[dict]) -> dict[str, Any]:
+    used = {"..", "...", "-", "."}
+    return {
+        "$schema": PROFILE,
+        "name": "kuntadata",
+        "title": config.title.get("en") or next(iter(config.title.values())),
+        "description": "Official statistics about Finnish municipalities, their regions and "
+                       "the whole country, in tidy long form with sources and exact queries.",
+        "version": __version__,
+        "created": now_utc(),
+        "licenses": [CC_BY],
+        "sources": [
+            {"title": "Statistics Finland, StatFin", "path": "https://stat.fi/"},
+        ],
+        "keywords": ["Finland", "municipalities", "kunnat", "kommuner", "statistics"],
+        "x-status": {s: STATUS_MEANINGS[s] for s in sorted(used)},
+        "x-scope": config.scope if isinstance(config.scope, str) else list(config.scope),
+        "resources": resources,
+    }

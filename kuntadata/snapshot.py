@@ -1,0 +1,130 @@
+"""Snapshots: the raw responses of one dataset, byte for byte, with their provenance.
+
+`data/raw/<source>/<dataset>/` is committed to git (git scraping): the history is the
+record of every release and revision, and a fresh clone rebuilds the site offline. A
+snapshot is written to a temporary sibling directory and renamed into place only when the
+whole dataset was fetched, so a failure never leaves half a snapshot or loses the last one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import PackageError
+
+PROVENANCE = "provenance.json"
+
+
+@dataclass(frozen=True)
+class RawFile:
+    name: str
+    content: bytes
+    url: str
+    method: str
+    body: Any
+    status: int
+    role: str
+    lang: str
+    fetched_at: str
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def snapshot_dir(raw_root: Path, source: str, dataset: str) -> Path:
+    return raw_root / source / dataset
+
+
+def write_snapshot(
+    target: Path,
+    files: list[RawFile],
+    *,
+    dataset: str,
+    source: str,
+    licence: dict[str, str],
+    attribution: str,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Write all files and provenance.json to a temp dir, then swap it in atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        entries = []
+        for item in files:
+            (tmp / item.name).write_bytes(item.content)
+            entries.append(
+                {
+                    "file": item.name,
+                    "url": item.url,
+                    "method": item.method,
+                    "body": item.body,
+                    "status": item.status,
+                    "fetched_at": item.fetched_at,
+                    "sha256": hashlib.sha256(item.content).hexdigest(),
+                    "bytes": len(item.content),
+                    "role": item.role,
+                    "lang": item.lang,
+                }
+            )
+        provenance = {
+            "dataset": dataset,
+            "source": source,
+            "fetched_at": max((f.fetched_at for f in files), default=now_utc()),
+            "licence": licence,
+            "attribution": attribution,
+            **(extra or {}),
+            "files": entries,
+        }
+        text = json.dumps(provenance, ensure_ascii=False, indent=2) + "\n"
+        (tmp / PROVENANCE).write_text(text, encoding="utf-8")
+        swap_into_place(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return provenance
+
+
+def swap_into_place(new: Path, target: Path) -> None:
+    """Replace `target` by `new` with two renames; the old copy is removed only afterwards."""
+    old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+    if target.exists():
+        target.rename(old)
+    try:
+        new.rename(target)
+    except BaseException:
+        if old.exists():
+            old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def read_provenance(directory: Path) -> dict[str, Any]:
+    path = directory / PROVENANCE
+    if not path.exists():
+        raise PackageError(
+            f"{directory}: no snapshot ({PROVENANCE} missing); run `python build.py fetch` "
+            "with internet, or restore data/raw/ from git"
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def verify_snapshot(directory: Path) -> list[str]:
+    """Problems with a snapshot's files (missing, or bytes not matching the recorded sha256)."""
+    provenance = read_provenance(directory)
+    problems = []
+    for entry in provenance["files"]:
+        path = directory / entry["file"]
+        if not path.exists():
+            problems.append(f"{path}: listed in {PROVENANCE} but missing")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+            problems.append(f"{path}: sha256 differs from {PROVENANCE}; the file was edited")
+    return problems

@@ -1,0 +1,255 @@
+"""The one polite HTTP client every source adapter uses.
+
+Why one client: the services limit calls per time window (StatFin publishes its limits at
+`?config`), so throttling, retries and the User-Agent must be the same everywhere. It also
+finds out fast when a host cannot be reached at all (no network, DNS failure): the first
+connection error marks the host offline and every later call fails at once, so an offline
+build falls back to snapshots in seconds instead of a timeout per query.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from .. import USER_AGENT
+from ..errors import FetchError, SourceUnreachable
+
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+MAX_RETRY_AFTER = 120.0
+
+
+@dataclass
+class Response:
+    """What a call returned, with the exact bytes kept for the snapshot."""
+
+    url: str
+    method: str
+    status: int
+    content: bytes
+    headers: dict[str, str]
+    body: Any = None
+    fetched_at: str = ""
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class HttpClient:
+    """Timeouts, a real User-Agent, a per-host call window, retries with backoff.
+
+    `sleep` and `clock` are injectable so tests of Retry-After and throttling run fast.
+    """
+
+    def __init__(
+        self,
+        *,
+        user_agent: str = USER_AGENT,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 60.0,
+        max_attempts: int = 4,
+        backoff_seconds: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = user_agent
+        self.session.headers["Accept-Encoding"] = "gzip, deflate"
+        self.timeout = (connect_timeout, read_timeout)
+        self.max_attempts = max_attempts
+        self.backoff_seconds = backoff_seconds
+        self.sleep = sleep
+        self.clock = clock
+        self.calls = 0
+        self.retries = 0
+        self._limits: dict[str, tuple[int, float]] = {}
+        self._history: dict[str, deque[float]] = {}
+        self._offline: dict[str, str] = {}
+
+    def set_rate_limit(self, url: str, max_calls: int, window_seconds: float) -> None:
+        """Allow at most `max_calls` per `window_seconds` to the host of `url`."""
+        self._limits[_host(url)] = (max(1, int(max_calls)), float(window_seconds))
+
+    def is_offline(self, url: str) -> bool:
+        return _host(url) in self._offline
+
+    def get(self, url: str, *, expect: str = "json", what: str = "") -> Response:
+        return self._request("GET", url, None, expect, what)
+
+    def post_json(self, url: str, body: Any, *, what: str = "") -> Response:
+        return self._request("POST", url, body, "json", what)
+
+    def _request(self, method: str, url: str, body: Any, expect: str, what: str) -> Response:
+        host = _host(url)
+        if host in self._offline:
+            raise SourceUnreachable(
+                f"{what or 'Request'} skipped: {host} was unreachable earlier in this run",
+                url=url,
+                hint=self._offline[host],
+            )
+        last_error: FetchError | None = None
+        for attempt in range(1, self.max_attempts + 1):
+            self._wait_for_slot(host)
+            self.calls += 1
+            try:
+                raw = self.session.request(method, url, json=body, timeout=self.timeout)
+            except requests.exceptions.ConnectionError as exc:
+                if _is_unreachable(exc):
+                    hint = (
+                        "check the network connection or the source URL in site.yaml / "
+                        "KUNTADATA_<SOURCE>_URL; run with --offline to build from snapshots"
+                    )
+                    self._offline[host] = hint
+                    raise SourceUnreachable(
+                        f"{what or 'Request'} failed: cannot connect to {host} ({_reason(exc)})",
+                        url=url,
+                        hint=hint,
+                    ) from exc
+                last_error = FetchError(
+                    f"{what or 'Request'} failed: connection broke ({_reason(exc)})", url=url
+                )
+                delay = self._backoff(attempt)
+            except requests.exceptions.Timeout:
+                last_error = FetchError(
+                    f"{what or 'Request'} timed out after {self.timeout[1]:.0f} s",
+                    url=url,
+                    hint="the service may be overloaded; try again later",
+                )
+                delay = self._backoff(attempt)
+            else:
+                response = Response(
+                    url=url,
+                    method=method,
+                    status=raw.status_code,
+                    content=raw.content,
+                    headers=dict(raw.headers),
+                    body=body,
+                    fetched_at=_now(),
+                )
+                problem, retryable = _check(response, expect)
+                if problem is None:
+                    return response
+                last_error = FetchError(
+                    f"{what or 'Request'} failed: {problem}",
+                    url=url,
+                    status=response.status,
+                    body=response.content,
+                    hint=_hint(response.status),
+                )
+                if not retryable:
+                    raise last_error
+                delay = _retry_after(response.headers) or self._backoff(attempt)
+            if attempt < self.max_attempts:
+                self.retries += 1
+                self.sleep(min(delay, MAX_RETRY_AFTER))
+        assert last_error is not None
+        raise FetchError(
+            f"{last_error.args[0].splitlines()[0]} (gave up after {self.max_attempts} attempts)",
+            url=last_error.url,
+            status=last_error.status,
+            body=last_error.body_start,
+            hint=last_error.hint or "try again later; the last good snapshot is kept",
+        )
+
+    def _backoff(self, attempt: int) -> float:
+        return self.backoff_seconds * (2 ** (attempt - 1))
+
+    def _wait_for_slot(self, host: str) -> None:
+        limit = self._limits.get(host)
+        if limit is None:
+            return
+        max_calls, window = limit
+        history = self._history.setdefault(host, deque())
+        now = self.clock()
+        while history and now - history[0] >= window:
+            history.popleft()
+        if len(history) >= max_calls:
+            wait = window - (now - history[0])
+            if wait > 0:
+                self.sleep(wait)
+            now = self.clock()
+            while history and now - history[0] >= window:
+                history.popleft()
+        history.append(self.clock())
+
+
+def _check(response: Response, expect: str) -> tuple[str | None, bool]:
+    """Return (problem, retryable) for a response, or (None, False) when it is usable."""
+    status = response.status
+    if status >= 400:
+        return f"HTTP {status}", status in RETRY_STATUSES
+    if expect != "json":
+        return None, False
+    content_type = response.headers.get("Content-Type", response.headers.get("content-type", ""))
+    head = response.content[:200].lstrip().lower()
+    if "html" in content_type or head.startswith((b"<!doctype", b"<html", b"<")):
+        return "the service answered with an HTML page where JSON was expected", True
+    try:
+        json.loads(response.content)
+    except ValueError as exc:
+        return f"the JSON body is truncated or malformed ({exc})", True
+    return None, False
+
+
+def _retry_after(headers: dict[str, str]) -> float | None:
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def _hint(status: int) -> str:
+    if status == 429:
+        return "the service's call limit was hit; wait a minute and run fetch again"
+    if status == 403:
+        return "the query selects too many cells; the adapter should have split it (report a bug)"
+    if status in (400, 404):
+        return "check the table id and the selected codes in the dataset spec"
+    if status >= 500:
+        return "the service has a problem; try again later"
+    return ""
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc
+
+
+def _is_unreachable(exc: requests.exceptions.ConnectionError) -> bool:
+    text = repr(exc)
+    markers = (
+        "NameResolutionError",
+        "Name or service not known",
+        "Temporary failure in name resolution",
+        "nodename nor servname",
+        "Connection refused",
+        "ConnectTimeout",
+        "Network is unreachable",
+        "No route to host",
+        "Failed to resolve",
+    )
+    return isinstance(exc, requests.exceptions.ConnectTimeout) or any(m in text for m in markers)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    for marker in ("Connection refused", "Name or service not known", "Failed to resolve"):
+        if marker in text:
+            return marker
+    return text[:120]

@@ -1,0 +1,381 @@
+"""StatFin PxWeb API v1 adapter: table metadata first, then json-stat2 queries.
+
+Since June 2026 StatFin's variable codes carry a vintage stamp (`alue_23_20260101`) that
+changes when the classification year changes, and table ids are short (`11re`). So this
+adapter never hard-codes a variable code: it GETs the table metadata, finds the area, time
+and content variables by role, matches other variables by their text or their code without
+the stamp, and selects values by stable value codes (`SSS`, `KU091`) or labels. Queries are
+split so that none passes the cell limit the service publishes at `?config`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import FetchError, SpecError
+from ..spec import DatasetSpec
+from .http import HttpClient, Response
+
+LANGUAGES = ("fi", "sv", "en")
+DEFAULT_MAX_CELLS = 100_000
+DEFAULT_CALLS = (30, 10.0)
+VINTAGE = re.compile(r"_\d+_\d{8}$")
+AREA_CODE = re.compile(r"^(SSS|KU\d{3}|MK\d{2}|SK\d{3}|HVA\d{2}|\d{3})$")
+AREA_TEXTS = {"alue", "område", "area", "kunta", "kommun", "municipality"}
+CONTENT_TEXTS = {"tiedot", "uppgifter", "information"}
+TIME_TEXTS = {"vuosi", "år", "year", "kuukausi", "månad", "month", "vuosineljännes", "kvartal"}
+
+
+@dataclass(frozen=True)
+class FetchedFile:
+    """One response as received, with what is needed to write its provenance."""
+
+    name: str
+    response: Response
+    role: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class PlannedQuery:
+    """Areas and time filter of one POST; normally computed, given explicitly when seeding."""
+
+    areas: tuple[str, ...]
+    time: dict[str, Any] | None = None
+
+
+@dataclass
+class StatfinResult:
+    files: list[FetchedFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    queries: list[dict[str, Any]] = field(default_factory=list)
+
+
+def table_url(base_url: str, lang: str, spec: DatasetSpec) -> str:
+    database = spec.source.get("database", "StatFin")
+    table = str(spec.source["table"])
+    path = table if table.endswith(".px") else f"{table}.px"
+    return f"{base_url}/{lang}/{database}/{path}"
+
+
+def fetch_statfin(
+    spec: DatasetSpec,
+    client: HttpClient,
+    base_url: str,
+    wanted_areas: list[str],
+    *,
+    plan: list[PlannedQuery] | None = None,
+    on_query: Any = None,
+) -> StatfinResult:
+    """Fetch one dataset: config, metadata in fi/sv/en, then the split json-stat2 queries."""
+    result = StatfinResult()
+    max_cells = _read_config(client, base_url, result)
+    metadata: dict[str, dict[str, Any]] = {}
+    for lang in LANGUAGES:
+        url = table_url(base_url, lang, spec)
+        try:
+            response = client.get(url, what=f"{spec.id}: table metadata ({lang})")
+        except FetchError as exc:
+            if lang == "fi":
+                raise _table_error(spec, base_url, exc) from exc
+            result.warnings.append(
+                f"{spec.id}: {lang} metadata not available ({exc.status or 'no answer'}); "
+                "labels in that language fall back to the spec and Finnish"
+            )
+            continue
+        metadata[lang] = response.json()
+        result.files.append(FetchedFile(f"metadata-{lang}.json", response, "metadata", lang))
+    resolved = resolve_query(spec, metadata, wanted_areas)
+    result.warnings.extend(resolved.warnings)
+    queries = plan_queries(resolved, max_cells) if plan is None else _explicit(resolved, plan)
+    url = table_url(base_url, "fi", spec)
+    for number, body in enumerate(queries, start=1):
+        response = client.post_json(url, body, what=f"{spec.id}: query {number}/{len(queries)}")
+        data = response.json()
+        if data.get("class") != "dataset":
+            raise FetchError(
+                f"{spec.id}: query {number} did not return a json-stat2 dataset",
+                url=url,
+                status=response.status,
+                body=response.content,
+                hint="check that response.format is json-stat2",
+            )
+        result.files.append(FetchedFile(f"data-{number:03d}.json", response, "data", "fi"))
+        result.queries.append(body)
+        if on_query:
+            on_query(number, len(queries))
+    return result
+
+
+def _read_config(client: HttpClient, base_url: str, result: StatfinResult) -> int:
+    """Read the published limits and throttle to them (the default is the documented 30/10 s)."""
+    client.set_rate_limit(base_url, *DEFAULT_CALLS)
+    response = client.get(f"{base_url}/fi/?config", what="StatFin API limits (?config)")
+    config = response.json()
+    result.files.append(FetchedFile("config.json", response, "config", "fi"))
+    max_calls = int(config.get("maxCalls", DEFAULT_CALLS[0]))
+    window = float(config.get("timeWindow", DEFAULT_CALLS[1]))
+    client.set_rate_limit(base_url, max_calls, window)
+    limits = [int(v) for k, v in config.items() if k in ("maxCells", "maxValues") and v]
+    return min(limits) if limits else DEFAULT_MAX_CELLS
+
+
+def _table_error(spec: DatasetSpec, base_url: str, exc: FetchError) -> FetchError:
+    table = spec.source["table"]
+    database = spec.source.get("database", "StatFin")
+    if exc.status in (400, 404):
+        return FetchError(
+            f"{spec.label}: table {table!r} was not found in {database} "
+            f"(HTTP {exc.status}, body {exc.body_start!r})",
+            url=exc.url,
+            status=exc.status,
+            hint=(
+                f"look the table up with GET {base_url}/fi/{database}?query=<words> or browse "
+                f"the subject folder (e.g. {base_url}/fi/{database}/vaerak); since June 2026 "
+                "StatFin uses short ids such as 11re, not statfin_vaerak_pxt_11re"
+            ),
+        )
+    return exc
+
+
+@dataclass
+class ResolvedQuery:
+    """The dataset's selection translated into this table's current codes."""
+
+    spec: DatasetSpec
+    variables: list[dict[str, Any]]
+    area_code: str
+    time_code: str
+    content_code: str
+    areas: list[str]
+    contents: list[str]
+    times: list[str]
+    time_filter: dict[str, Any]
+    fixed: dict[str, list[str]]
+    warnings: list[str]
+
+
+def resolve_query(
+    spec: DatasetSpec, metadata: dict[str, dict[str, Any]], wanted_areas: list[str]
+) -> ResolvedQuery:
+    """Find the variables by role and the values by code or label; list every problem."""
+    variables = metadata["fi"]["variables"]
+    others = {lang: m["variables"] for lang, m in metadata.items()}
+    problems: list[str] = []
+    time_var = _find_time(variables)
+    area_var = _find_area(variables)
+    content_var = _find_content(variables, exclude={id(time_var), id(area_var)})
+    for role, var in (("time", time_var), ("area", area_var), ("content", content_var)):
+        if var is None:
+            problems.append(f"{spec.label}: table {spec.source['table']} has no {role} variable")
+    if problems:
+        raise SpecError(problems)
+    assert time_var and area_var and content_var
+    contents = []
+    for index, indicator in enumerate(spec.indicators):
+        code = _match_value(
+            content_var,
+            indicator.select,
+            others,
+            problems,
+            f"{spec.label}: indicators[{index}].select",
+        )
+        if code:
+            contents.append(code)
+    fixed: dict[str, list[str]] = {}
+    for index, selection in enumerate(spec.selections):
+        var = _match_variable(variables, others, selection.variable)
+        where = f"{spec.label}: source.select[{index}]"
+        if var is None:
+            texts = [v["text"] for v in variables]
+            problems.append(
+                f"{where}.variable: {selection.variable!r} is not a variable of "
+                f"table {spec.source['table']}; variables: {', '.join(texts)}"
+            )
+            continue
+        codes = [
+            _match_value(var, value, others, problems, f"{where}.values")
+            for value in selection.values
+        ]
+        fixed[var["code"]] = [c for c in codes if c]
+    for var in variables:
+        named = {area_var["code"], time_var["code"], content_var["code"], *fixed}
+        if var["code"] not in named and not var.get("elimination"):
+            problems.append(
+                f"{spec.label}: variable {var['text']!r} ({var['code']}) cannot be "
+                "left out (not eliminable); add it to source.select"
+            )
+    times, time_filter = _resolve_time(spec, time_var, problems)
+    if problems:
+        raise SpecError(problems)
+    available = set(area_var["values"])
+    areas = [code for code in area_var["values"] if code in set(wanted_areas)]
+    missing = [code for code in wanted_areas if code not in available]
+    warnings = []
+    if missing:
+        shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
+        warnings.append(
+            f"{spec.id}: table {spec.source['table']} has no data for "
+            f"{len(missing)} wanted area(s): {shown}"
+        )
+    return ResolvedQuery(
+        spec,
+        variables,
+        area_var["code"],
+        time_var["code"],
+        content_var["code"],
+        areas,
+        contents,
+        times,
+        time_filter,
+        fixed,
+        warnings,
+    )
+
+
+def plan_queries(resolved: ResolvedQuery, max_cells: int) -> list[dict[str, Any]]:
+    """Split by areas (then by periods) so no query selects more than `max_cells` cells."""
+    per_area_period = len(resolved.contents)
+    for codes in resolved.fixed.values():
+        per_area_period *= max(1, len(codes))
+    times = resolved.times
+    if per_area_period * len(times) <= max_cells:
+        time_chunks = [None]
+        areas_per_query = max(1, max_cells // max(1, per_area_period * len(times)))
+    else:
+        periods_per_query = max(1, max_cells // max(1, per_area_period))
+        time_chunks = [
+            times[i : i + periods_per_query] for i in range(0, len(times), periods_per_query)
+        ]
+        areas_per_query = 1
+    queries = []
+    for start in range(0, len(resolved.areas), areas_per_query):
+        chunk = resolved.areas[start : start + areas_per_query]
+        for periods in time_chunks:
+            time_filter = resolved.time_filter if periods is None else _items(periods)
+            queries.append(_body(resolved, chunk, time_filter))
+    return queries
+
+
+def _explicit(resolved: ResolvedQuery, plan: list[PlannedQuery]) -> list[dict[str, Any]]:
+    return [_body(resolved, list(q.areas), q.time or resolved.time_filter) for q in plan]
+
+
+def _body(resolved: ResolvedQuery, areas: list[str], time_filter: dict[str, Any]) -> dict:
+    query = []
+    for var in resolved.variables:
+        code = var["code"]
+        if code == resolved.area_code:
+            query.append({"code": code, "selection": _items(areas)})
+        elif code == resolved.time_code:
+            query.append({"code": code, "selection": time_filter})
+        elif code == resolved.content_code:
+            query.append({"code": code, "selection": _items(resolved.contents)})
+        elif code in resolved.fixed:
+            query.append({"code": code, "selection": _items(resolved.fixed[code])})
+    return {"query": query, "response": {"format": "json-stat2"}}
+
+
+def _items(values: list[str]) -> dict[str, Any]:
+    return {"filter": "item", "values": list(values)}
+
+
+def _resolve_time(spec: DatasetSpec, var: dict[str, Any], problems: list[str]):
+    periods = list(var["values"])
+    time = spec.source.get("time", "all")
+    if time == "all":
+        return periods, _items(periods)
+    if "top" in time:
+        count = int(time["top"])
+        return periods[-count:], {"filter": "top", "values": [str(count)]}
+    if "from" in time:
+        chosen = [p for p in periods if p >= str(time["from"])]
+        if not chosen:
+            problems.append(
+                f"{spec.label}: source.time.from: no period from {time['from']!r} "
+                f"on; the table has {periods[0]}–{periods[-1]}"
+            )
+        return chosen, _items(chosen)
+    unknown = [p for p in time["values"] if p not in periods]
+    if unknown:
+        problems.append(
+            f"{spec.label}: source.time.values: {', '.join(unknown)} not in the "
+            f"table; it has {periods[0]}–{periods[-1]}"
+        )
+    chosen = [p for p in periods if p in time["values"]]
+    return chosen, _items(chosen)
+
+
+def _find_time(variables: list[dict[str, Any]]) -> dict[str, Any] | None:
+    return next((v for v in variables if v.get("time")), None) or next(
+        (
+            v
+            for v in variables
+            if v["text"].casefold() in TIME_TEXTS or v["code"].startswith("timeperiod")
+        ),
+        None,
+    )
+
+
+def _find_area(variables: list[dict[str, Any]]) -> dict[str, Any] | None:
+    for var in variables:
+        if var.get("map") or var["text"].casefold() in AREA_TEXTS:
+            return var
+    for var in variables:
+        values = var["values"]
+        if values and sum(bool(AREA_CODE.match(v)) for v in values) >= 0.8 * len(values):
+            return var
+    return None
+
+
+def _find_content(variables: list[dict[str, Any]], exclude: set[int]) -> dict[str, Any] | None:
+    candidates = [v for v in variables if id(v) not in exclude]
+    for var in candidates:
+        if var["code"] == "contentscode" or var["text"].casefold() in CONTENT_TEXTS:
+            return var
+    non_eliminable = [v for v in candidates if not v.get("elimination")]
+    return non_eliminable[-1] if non_eliminable else None
+
+
+def _match_variable(variables: list[dict], others: dict[str, list[dict]], wanted: str):
+    target = wanted.casefold()
+    for index, var in enumerate(variables):
+        texts = {var["code"].casefold(), VINTAGE.sub("", var["code"]).casefold()}
+        for lang_vars in others.values():
+            if index < len(lang_vars):
+                texts.add(lang_vars[index]["text"].casefold())
+        if target in texts:
+            return var
+    return None
+
+
+def _match_value(
+    var: dict, wanted: str, others: dict[str, list[dict]], problems: list[str], where: str
+) -> str | None:
+    """A value code, or a label in any language; unknown ones are listed with close matches."""
+    codes = var["values"]
+    if wanted in codes:
+        return wanted
+    folded = wanted.casefold()
+    for lang_vars in others.values():
+        match = next((v for v in lang_vars if v["code"] == var["code"]), None)
+        if match is None:
+            continue
+        for code, text in zip(match["values"], match["valueTexts"], strict=False):
+            if text.casefold() == folded:
+                return code
+    pairs = {f"{c} ({t})": c for c, t in zip(codes, var["valueTexts"], strict=False)}
+    close = difflib.get_close_matches(
+        wanted, list(pairs) + list(var["valueTexts"]), n=4, cutoff=0.5
+    )
+    hint = f"; close matches: {', '.join(close)}" if close else ""
+    problems.append(f"{where}: {wanted!r} is not a value of {var['text']!r} ({var['code']}){hint}")
+    return None
+
+
+def query_summary(body: dict[str, Any]) -> str:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,196 @@
+"""Dataset specs: `datasets/<id>.yaml`, one per dataset, the file stem is the id.
+
+A forker adds an indicator by adding one YAML file: the loader globs `datasets/`, there is
+no registry. Each spec has three parts read by one stage each: `source` (fetch),
+`indicators` (package) and `chart` (site).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import SpecError
+from .yamlfiles import load_yaml, schema_problems
+
+DATASET_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+DEFAULT_LICENCE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
+DEFAULT_STATFIN_LEVELS = ("country", "region", "wellbeing_county", "municipality")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    select: str
+    title: dict[str, str]
+    unit: dict[str, str]
+    description: dict[str, str] = field(default_factory=dict)
+    decimals: int | None = None
+    higher_is: str = "neutral"
+    responsible: str = "other"
+    additive: bool = True
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A variable of the source table, matched by its text or its code without vintage stamp."""
+
+    variable: str
+    values: tuple[str, ...]
+    column: str | None = None
+    title: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    id: str
+    path: Path
+    title: dict[str, str]
+    theme: str
+    source: dict[str, Any]
+    indicators: tuple[Indicator, ...]
+    description: dict[str, str] = field(default_factory=dict)
+    chart: dict[str, Any] = field(default_factory=dict)
+    licence: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LICENCE))
+    attribution: dict[str, str] = field(default_factory=dict)
+    verified: bool = True
+    written_against: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return str(self.source["kind"])
+
+    @property
+    def label(self) -> str:
+        return f"datasets/{self.path.name}"
+
+    @property
+    def selections(self) -> tuple[Selection, ...]:
+        return tuple(
+            Selection(
+                variable=str(item["variable"]),
+                values=tuple(str(v) for v in item["values"]),
+                column=item.get("column"),
+                title=item.get("title") or {},
+            )
+            for item in self.source.get("select") or ()
+        )
+
+    @property
+    def dimension_columns(self) -> tuple[str, ...]:
+        return tuple(s.column for s in self.selections if s.column)
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        return tuple(self.source.get("levels") or DEFAULT_STATFIN_LEVELS)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return next(i for i in self.indicators if i.id == indicator_id)
+
+
+def load_dataset_specs(directory: Path, only: tuple[str, ...] = ()) -> list[DatasetSpec]:
+    """Load every `*.yaml` in `directory`; list all problems in all files, then abort once.
+
+    `only` narrows to the given ids; an unknown id is an error that lists the known ones.
+    """
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise SpecError(f"{directory}: no dataset specs (*.yaml) found")
+    known = [f.stem for f in files]
+    unknown = [name for name in only if name not in known]
+    if unknown:
+        raise SpecError(
+            [f"--only {name}: no such dataset; known: {', '.join(known)}" for name in unknown]
+        )
+    problems: list[str] = []
+    specs: list[DatasetSpec] = []
+    for path in files:
+        if only and path.stem not in only:
+            continue
+        try:
+            specs.append(load_dataset_spec(path))
+        except SpecError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SpecError(problems, where=f"{directory.name}/")
+    return specs
+
+
+def load_dataset_spec(path: Path) -> DatasetSpec:
+    label = f"datasets/{path.name}"
+    problems: list[str] = []
+    if not DATASET_ID.match(path.stem):
+        problems.append(
+            f"{label}: file name must be a lowercase id (a-z, 0-9, _), e.g. families.yaml"
+        )
+    data, line_of = load_yaml(path, label)
+    if not isinstance(data, dict):
+        raise SpecError(
+            f"{label}:1: the file must be a mapping with title, theme, source, indicators"
+        )
+    problems.extend(schema_problems(data, "dataset.schema.json", label, line_of))
+    if not problems:
+        problems.extend(_cross_checks(data, label, line_of))
+    if problems:
+        raise SpecError(problems)
+    return DatasetSpec(
+        id=path.stem,
+        path=path,
+        title=data["title"],
+        description=data.get("description") or {},
+        theme=data["theme"],
+        source=data["source"],
+        indicators=tuple(
+            Indicator(
+                id=item["id"],
+                select=str(item["select"]),
+                title=item["title"],
+                unit=item["unit"],
+                description=item.get("description") or {},
+                decimals=item.get("decimals"),
+                higher_is=item.get("higher_is", "neutral"),
+                responsible=item.get("responsible", "other"),
+                additive=item.get("additive", True),
+            )
+            for item in data["indicators"]
+        ),
+        chart=data.get("chart") or {},
+        licence=data.get("licence") or dict(DEFAULT_LICENCE),
+        attribution=data.get("attribution") or {},
+        verified=data.get("verified", True),
+        written_against=data.get("written_against") or {},
+    )
+
+
+def _cross_checks(data: dict[str, Any], label: str, line_of: Any) -> list[str]:
+    """Rules a JSON Schema cannot say: unique ids, chart names existing indicators."""
+    problems: list[str] = []
+    ids = [item["id"] for item in data["indicators"]]
+    for index, indicator_id in enumerate(ids):
+        if ids.index(indicator_id) != index:
+            line = line_of(("indicators", index, "id"))
+            problems.append(
+                f"{label}:{line}: indicators[{index}].id: duplicate id {indicator_id!r}"
+            )
+    for index, name in enumerate((data.get("chart") or {}).get("indicators") or []):
+        if name not in ids:
+            line = line_of(("chart", "indicators", index))
+            problems.append(
+                f"{label}:{line}: chart.indicators[{index}]: {name!r} is not an indicator id "
+                f"of this dataset ({', '.join(ids)})"
+            )
+    columns = [s.get("column") for s in data["source"].get("select") or () if s.get("column")]
+    reserved = {"area", "period", "indicator", "value", "status"}
+    for index, column in enumerate(columns):
+        if column in reserved:
+            line = line_of(("source", "select", index, "column"))
+            problems.append(
+                f"{label}:{line}: source.select[{index}].column: {column!r} is reserved"
+            )
+    return problems

@@ -1,0 +1,250 @@
+"""Raw snapshot → one tidy long table per dataset: `area, period, <dims>, indicator, value, status`.
+
+A pure function of `data/raw/` and the dataset spec. Missing cells keep the source's symbol
+in `status` with an empty `value` (never 0). Rows are kept as the source reported them,
+under their own area codes: nothing is added up, so non-additive values such as averages
+are never summed, and an abolished municipality's rows stay under its old code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import PackageError
+from .snapshot import read_provenance
+from .sources import jsonstat
+from .spec import DatasetSpec
+
+LANGS = ("fi", "sv", "en")
+
+
+@dataclass
+class TidyDataset:
+    spec: DatasetSpec
+    frame: pd.DataFrame
+    meta: dict[str, Any]
+    sources: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def tidy_statfin(spec: DatasetSpec, directory: Path, area_codes: set[str]) -> TidyDataset:
+    """Decode every json-stat2 response of the snapshot into the tidy table."""
+    provenance = read_provenance(directory)
+    metadata = _metadata(directory, provenance)
+    problems: list[str] = []
+    warnings: list[str] = []
+    content_map = _content_map(spec, metadata, problems)
+    dims = {s.column: s for s in spec.selections if s.column}
+    rows: dict[tuple, tuple[float | None, str | None]] = {}
+    units: dict[str, dict[str, Any]] = {}
+    updated: list[str] = []
+    response_source = ""
+    dropped_areas: set[str] = set()
+    data_files = [e for e in provenance["files"] if e["role"] == "data"]
+    if not data_files:
+        problems.append(f"{directory}: the snapshot has no data responses; run fetch again")
+    for entry in data_files:
+        path = directory / entry["file"]
+        dataset = json.loads(path.read_bytes())
+        role = jsonstat.roles(dataset)
+        geo, time, metric = role.get("geo"), role.get("time"), role.get("metric")
+        if not (geo and time and metric):
+            problems.append(f"{path}: json-stat2 without geo/time/metric roles")
+            continue
+        updated.append(dataset.get("updated", ""))
+        response_source = response_source or dataset.get("source", "")
+        dimension_map = _dimension_columns(dataset, {geo, time, metric}, metadata, dims, path,
+                                           problems)
+        for dim in jsonstat.dimensions(dataset):
+            if dim.id == metric:
+                units.update(dim.units)
+        for cell in jsonstat.cells(dataset):
+            content = cell.codes[metric]
+            indicator = content_map.get(content)
+            if indicator is None:
+                continue
+            area = cell.codes[geo]
+            if area not in area_codes:
+                dropped_areas.add(area)
+                continue
+            key = (area, cell.codes[time], *(cell.codes[d] for d in dimension_map.values()),
+                   indicator)
+            new = (cell.value, cell.status if cell.value is None else None)
+            if key in rows and rows[key] != new:
+                problems.append(f"{path}: {key} reported twice with different values "
+                                f"{rows[key]} and {new}")
+            rows[key] = new
+    if dropped_areas:
+        warnings.append(f"{spec.id}: left out {len(dropped_areas)} area(s) not in the areas "
+                        f"table: {', '.join(sorted(dropped_areas)[:6])}")
+    if problems:
+        raise PackageError(problems)
+    columns = ["area", "period", *dims, "indicator", "value", "status"]
+    records = [(*key, value, status or "") for key, (value, status) in rows.items()]
+    frame = pd.DataFrame.from_records(records, columns=columns).astype(
+        {c: "string" for c in columns if c != "value"} | {"value": "float64"}
+    )
+    frame = frame.sort_values(["indicator", "area", *dims, "period"], kind="stable")
+    frame = frame.reset_index(drop=True)
+    meta = _meta(spec, metadata, units, content_map, provenance, response_source, updated)
+    sources = [_source_entry(spec, provenance)]
+    return TidyDataset(spec, frame, meta, sources, warnings)
+
+
+def _metadata(directory: Path, provenance: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for entry in provenance["files"]:
+        if entry["role"] == "metadata":
+            out[entry["lang"]] = json.loads((directory / entry["file"]).read_bytes())
+    if "fi" not in out:
+        raise PackageError(f"{directory}: snapshot lacks the Finnish table metadata")
+    return out
+
+
+def _variable(metadata: dict[str, Any], predicate) -> dict[str, Any] | None:
+    return next((v for v in metadata["variables"] if predicate(v)), None)
+
+
+def _content_map(spec: DatasetSpec, metadata: dict, problems: list[str]) -> dict[str, str]:
+    """Content value code → indicator id, resolving each `select` by code or label."""
+    fi_vars = metadata["fi"]["variables"]
+    out: dict[str, str] = {}
+    for indicator in spec.indicators:
+        found = None
+        for var in fi_vars:
+            if indicator.select in var["values"]:
+                found = indicator.select
+                break
+        if found is None:
+            wanted = indicator.select.casefold()
+            for lang_meta in metadata.values():
+                for var in lang_meta["variables"]:
+                    for code, text in zip(var["values"], var["valueTexts"], strict=False):
+                        if text.casefold() == wanted:
+                            found = code
+        if found is None:
+            problems.append(f"{spec.label}: indicator {indicator.id}: {indicator.select!r} is "
+                            "not in the snapshot's table metadata; run fetch again")
+            continue
+        out[found] = indicator.id
+    return out
+
+
+def _dimension_columns(dataset, role_ids, metadata, dims, path, problems) -> dict[str, str]:
+    """Tidy column → json-stat2 dimension id, matched like the fetch stage matched them."""
+    out: dict[str, str] = {}
+    for dim in jsonstat.dimensions(dataset):
+        if dim.id in role_ids:
+            continue
+        column = _column_for(dim, metadata, dims)
+        if column:
+            out[column] = dim.id
+        elif len(dim.codes) > 1:
+            problems.append(f"{path}: dimension {dim.label!r} ({dim.id}) has several values but "
+                            "no column in the spec's source.select")
+    for column in dims:
+        if column not in out:
+            problems.append(f"{path}: spec column {column!r} is not a dimension of the response")
+    return out
+
+
+def _column_for(dim: jsonstat.Dimension, metadata: dict, dims: dict) -> str | None:
+    import re
+
+    stripped = re.sub(r"_\d+_\d{8}$", "", dim.id).casefold()
+    texts = {dim.id.casefold(), stripped, dim.label.casefold()}
+    for lang_meta in metadata.values():
+        var = next((v for v in lang_meta["variables"] if v["code"] == dim.id), None)
+        if var:
+            texts.add(var["text"].casefold())
+    for column, selection in dims.items():
+        if selection.variable.casefold() in texts:
+            return column
+    return None
+
+
+def _meta(spec, metadata, units, content_map, provenance, response_source, updated) -> dict:
+    indicator_units = {ind: units.get(code, {}) for code, ind in content_map.items()}
+    indicators = []
+    for ind in spec.indicators:
+        decimals = ind.decimals
+        if decimals is None:
+            decimals = int(indicator_units.get(ind.id, {}).get("decimals", 0))
+        indicators.append({
+            "id": ind.id, "title": ind.title, "unit": ind.unit,
+            "description": ind.description, "decimals": decimals,
+            "higher_is": ind.higher_is, "responsible": ind.responsible,
+            "additive": ind.additive,
+        })
+    dimensions = []
+    for selection in spec.selections:
+        if not selection.column:
+            continue
+        labels = _value_labels(metadata, selection.variable)
+        dimensions.append({
+            "column": selection.column,
+            "title": selection.title or labels["title"],
+            "total": "SSS" if "SSS" in labels["values"] else None,
+            "values": labels["values"],
+        })
+    table_title = {lang: m.get("title", "") for lang, m in metadata.items()}
+    attribution = dict(spec.attribution) or {
+        "fi": f"Lähde: Tilastokeskus, {response_source}".rstrip(", "),
+        "sv": "Källa: Statistikcentralen",
+        "en": "Source: Statistics Finland",
+    }
+    return {
+        "dataset": spec.id,
+        "theme": spec.theme,
+        "title": spec.title,
+        "description": spec.description,
+        "source_kind": spec.kind,
+        "table": str(spec.source.get("table", "")),
+        "table_title": table_title,
+        "attribution": attribution,
+        "licence": spec.licence["name"],
+        "fetched_at": provenance["fetched_at"],
+        "updated": max((u for u in updated if u), default=""),
+        "verified": spec.verified,
+        "indicators": indicators,
+        "dimensions": dimensions,
+        "chart": {"type": spec.chart.get("type", "line"),
+                  "indicators": spec.chart.get("indicators") or [i.id for i in spec.indicators]},
+    }
+
+
+def _value_labels(metadata: dict, wanted: str) -> dict[str, Any]:
+    import re
+
+    folded = wanted.casefold()
+    title: dict[str, str] = {}
+    values: dict[str, dict[str, str]] = {}
+    fi_vars = metadata["fi"]["variables"]
+    index = next((i for i, v in enumerate(fi_vars)
+                  if folded in {v["text"].casefold(), v["code"].casefold(),
+                                re.sub(r"_\d+_\d{8}$", "", v["code"]).casefold()}), None)
+    for lang in LANGS:
+        lang_meta = metadata.get(lang) or metadata["fi"]
+        if index is None or index >= len(lang_meta["variables"]):
+            continue
+        var = lang_meta["variables"][index]
+        title[lang] = var["text"]
+        for code, text in zip(var["values"], var["valueTexts"], strict=False):
+            values.setdefault(code, {})[lang] = text
+    return {"title": title, "values": values}
+
+
+def _source_entry(spec: DatasetSpec, provenance: dict[str, Any]) -> dict[str, Any]:
+    data = [e for e in provenance["files"] if e["role"] == "data"]
+    first = data[0] if data else provenance["files"][0]
+    return {
+        "title": f"Statistics Finland, StatFin table {spec.source.get('table')}",
+        "path": first["url"],
+        "x-query": [e["body"] for e in data],
+        "x-fetched-at": provenance["fetched_at"],
+    }
