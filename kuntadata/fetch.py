@@ -18,8 +18,10 @@ from .config import SiteConfig
 from .errors import FetchError, KuntadataError, SourceUnreachable
 from .paths import ProjectPaths
 from .snapshot import RawFile, read_provenance, snapshot_dir, write_snapshot
+from .sources import ADAPTERS
+from .sources.base import FetchRequest
 from .sources.http import HttpClient
-from .sources.statfin import PlannedQuery, fetch_statfin
+from .sources.statfin import PlannedQuery
 from .spec import DatasetSpec
 
 SOURCE_OF_KIND = {"statfin": "statfin", "sotkanet": "sotkanet", "file": "files"}
@@ -111,7 +113,9 @@ def fetch_datasets(
             extra=extra,
         )
         summary.outcomes.append(
-            DatasetOutcome(spec.id, "fetched", files=len(files), fetched_at=provenance["fetched_at"])
+            DatasetOutcome(
+                spec.id, "fetched", files=len(files), fetched_at=provenance["fetched_at"]
+            )
         )
         report(f"  {spec.id}: fetched {len(files)} responses → {_rel(target, paths.root)}")
     summary.api_calls = client.calls
@@ -121,15 +125,22 @@ def fetch_datasets(
 
 
 def _fetch_one(spec, config, areas, client, on_query, plans, summary):
-    if spec.kind != "statfin":
+    adapter = ADAPTERS.get(spec.kind)
+    if adapter is None:
         raise FetchError(
             f"{spec.label}: source kind {spec.kind!r} has no fetch adapter in this version",
-            hint="use kind: statfin, or update kuntadata",
+            hint=f"use one of: {', '.join(sorted(ADAPTERS))}",
         )
-    base_url = config.source_url("statfin")
-    wanted = wanted_areas(spec, areas, config.scope)
-    plan = (plans or {}).get(spec.id)
-    result = fetch_statfin(spec, client, base_url, wanted, plan=plan, on_query=on_query)
+    request = FetchRequest(
+        spec=spec,
+        config=config,
+        areas=areas,
+        client=client,
+        wanted_areas=wanted_areas(spec, areas, config.scope),
+        plan=(plans or {}).get(spec.id),
+        on_query=on_query,
+    )
+    result = adapter(request)
     summary.warnings.extend(result.warnings)
     files = [
         RawFile(
@@ -145,8 +156,7 @@ def _fetch_one(spec, config, areas, client, on_query, plans, summary):
         )
         for f in result.files
     ]
-    extra = {"table": spec.source["table"], "database": spec.source.get("database", "StatFin")}
-    return files, extra
+    return files, dict(result.provenance)
 
 
 def _previous(target: Path) -> dict | None:

@@ -39,11 +39,17 @@ CC_BY = {
     "title": "Creative Commons Attribution 4.0 International",
 }
 AREA_FIELDS = [
-    ("code", "Area code (SSS country, KUnnn municipality, MKnn region, SKnnn sub-region, HVAnn "
-             "wellbeing services county)"),
+    (
+        "code",
+        "Area code (SSS country, KUnnn municipality, MKnn region, SKnnn sub-region, HVAnn "
+        "wellbeing services county)",
+    ),
     ("level", "country, region, subregion, wellbeing_county or municipality"),
-    ("name_fi", "Name in Finnish"), ("name_sv", "Name in Swedish"), ("name_en", "Name in English"),
-    ("region", "Region (maakunta) code"), ("subregion", "Sub-region (seutukunta) code"),
+    ("name_fi", "Name in Finnish"),
+    ("name_sv", "Name in Swedish"),
+    ("name_en", "Name in English"),
+    ("region", "Region (maakunta) code"),
+    ("subregion", "Sub-region (seutukunta) code"),
     ("wellbeing_county", "Wellbeing services county code"),
     ("language_status", "finnish, swedish or bilingual (Language Act 423/2003)"),
     ("majority_language", "fi or sv"),
@@ -116,11 +122,19 @@ def _copy_areas(source: Path, out: Path) -> dict[str, Any]:
     path = _copy(source / "areas.csv", out / "areas.csv")
     fields = [{"name": name, "type": "string", "description": text} for name, text in AREA_FIELDS]
     return _resource(
-        "areas", path, "Areas: country, regions, sub-regions, wellbeing services counties and "
-        "municipalities", fields, ["code"], [],
-        sources=[{"title": "Statistics Finland, municipality classification (kunta_1, "
-                  "maakunta_1, seutukunta_1, hyvinvointialue_1, kielisuhde_1)",
-                  "path": DEFAULT_SOURCES["classification"]}],
+        "areas",
+        path,
+        "Areas: country, regions, sub-regions, wellbeing services counties and municipalities",
+        fields,
+        ["code"],
+        [],
+        sources=[
+            {
+                "title": "Statistics Finland, municipality classification (kunta_1, "
+                "maakunta_1, seutukunta_1, hyvinvointialue_1, kielisuhde_1)",
+                "path": DEFAULT_SOURCES["classification"],
+            }
+        ],
     )
 
 
@@ -131,14 +145,23 @@ def _copy_mergers(source: Path, out: Path) -> dict[str, Any]:
         {"name": "new_code", "type": "string", "description": "Municipality it merged into"},
         {"name": "year", "type": "integer", "description": "Year the merger took effect"},
     ]
-    return _resource("area_mergers", path, "Municipal mergers (old code → new code, year)",
-                     fields, ["old_code"], [], sources=[])
+    return _resource(
+        "area_mergers",
+        path,
+        "Municipal mergers (old code → new code, year)",
+        fields,
+        ["old_code", "new_code"],
+        [],
+        sources=[],
+    )
 
 
 def _copy(source: Path, target: Path) -> Path:
     if not source.exists():
-        raise PackageError(f"{source}: missing; run `python scripts/make_areas_reference.py` "
-                           "or restore data/raw/ from git")
+        raise PackageError(
+            f"{source}: missing; run `python scripts/make_areas_reference.py` "
+            "or restore data/raw/ from git"
+        )
     shutil.copyfile(source, target)
     return target
 
@@ -150,26 +173,55 @@ def _write_dataset(item: TidyDataset, out: Path) -> dict[str, Any]:
     _write_csv(frame, path, decimals)
     dims = [d["column"] for d in item.meta["dimensions"]]
     fields: list[dict[str, Any]] = [
-        {"name": "area", "type": "string", "title": "Area code",
-         "description": "Foreign key to areas.code"},
-        {"name": "period", "type": "string", "title": "Period",
-         "description": "Year (2025), quarter (2025Q3) or month (2025M07) as the source gives it"},
+        {
+            "name": "area",
+            "type": "string",
+            "title": "Area code",
+            "description": "Foreign key to areas.code",
+        },
+        {
+            "name": "period",
+            "type": "string",
+            "title": "Period",
+            "description": "Year (2025), quarter (2025Q3) or month (2025M07) as the source gives it",
+        },
     ]
     for dim in item.meta["dimensions"]:
-        fields.append({"name": dim["column"], "type": "string",
-                       "title": dim["title"].get("en", dim["column"]),
-                       "constraints": {"enum": sorted(dim["values"])}})
+        fields.append(
+            {
+                "name": dim["column"],
+                "type": "string",
+                "title": dim["title"].get("en", dim["column"]),
+                "constraints": {"enum": sorted(dim["values"])},
+            }
+        )
     fields += [
-        {"name": "indicator", "type": "string", "title": "Indicator",
-         "constraints": {"enum": [i["id"] for i in item.meta["indicators"]]}},
-        {"name": "value", "type": "number", "title": "Value",
-         "description": "Empty when the source does not publish the value; see status"},
-        {"name": "status", "type": "string", "title": "Status symbol",
-         "description": "Empty for a published value; otherwise the source's symbol "
-                        "(meanings in the package's x-status)"},
+        {
+            "name": "indicator",
+            "type": "string",
+            "title": "Indicator",
+            "constraints": {"enum": [i["id"] for i in item.meta["indicators"]]},
+        },
+        {
+            "name": "value",
+            "type": "number",
+            "title": "Value",
+            "description": "Empty when the source does not publish the value; see status",
+        },
+        {
+            "name": "status",
+            "type": "string",
+            "title": "Status symbol",
+            "description": "Empty for a published value; otherwise the source's symbol "
+            "(meanings in the package's x-status)",
+        },
     ]
     resource = _resource(
-        spec.id, path, spec.title["en"], fields, ["area", "period", *dims, "indicator"],
+        spec.id,
+        path,
+        spec.title["en"],
+        fields,
+        ["area", "period", *dims, "indicator"],
         [{"fields": ["area"], "reference": {"resource": "areas", "fields": ["code"]}}],
         sources=item.sources,
     )
@@ -223,7 +275,7 @@ def _descriptor(config: SiteConfig, resources: list[dict]) -> dict[str, Any]:
         "name": "kuntadata",
         "title": config.title.get("en") or next(iter(config.title.values())),
         "description": "Official statistics about Finnish municipalities, their regions and "
-                       "the whole country, in tidy long form with sources and exact queries.",
+        "the whole country, in tidy long form with sources and exact queries.",
         "version": __version__,
         "created": now_utc(),
         "licenses": [CC_BY],

@@ -118,7 +118,7 @@ def load_dataset_specs(directory: Path, only: tuple[str, ...] = ()) -> list[Data
         except SpecError as exc:
             problems.extend(exc.problems)
     if problems:
-        raise SpecError(problems, where=f"{directory.name}/")
+        raise SpecError(problems, where="datasets/")
     return specs
 
 

@@ -58,8 +58,9 @@ def tidy_statfin(spec: DatasetSpec, directory: Path, area_codes: set[str]) -> Ti
             continue
         updated.append(dataset.get("updated", ""))
         response_source = response_source or dataset.get("source", "")
-        dimension_map = _dimension_columns(dataset, {geo, time, metric}, metadata, dims, path,
-                                           problems)
+        dimension_map = _dimension_columns(
+            dataset, {geo, time, metric}, metadata, dims, path, problems
+        )
         for dim in jsonstat.dimensions(dataset):
             if dim.id == metric:
                 units.update(dim.units)
@@ -72,16 +73,23 @@ def tidy_statfin(spec: DatasetSpec, directory: Path, area_codes: set[str]) -> Ti
             if area not in area_codes:
                 dropped_areas.add(area)
                 continue
-            key = (area, cell.codes[time], *(cell.codes[d] for d in dimension_map.values()),
-                   indicator)
+            key = (
+                area,
+                cell.codes[time],
+                *(cell.codes[d] for d in dimension_map.values()),
+                indicator,
+            )
             new = (cell.value, cell.status if cell.value is None else None)
             if key in rows and rows[key] != new:
-                problems.append(f"{path}: {key} reported twice with different values "
-                                f"{rows[key]} and {new}")
+                problems.append(
+                    f"{path}: {key} reported twice with different values {rows[key]} and {new}"
+                )
             rows[key] = new
     if dropped_areas:
-        warnings.append(f"{spec.id}: left out {len(dropped_areas)} area(s) not in the areas "
-                        f"table: {', '.join(sorted(dropped_areas)[:6])}")
+        warnings.append(
+            f"{spec.id}: left out {len(dropped_areas)} area(s) not in the areas "
+            f"table: {', '.join(sorted(dropped_areas)[:6])}"
+        )
     if problems:
         raise PackageError(problems)
     columns = ["area", "period", *dims, "indicator", "value", "status"]
@@ -128,8 +136,10 @@ def _content_map(spec: DatasetSpec, metadata: dict, problems: list[str]) -> dict
                         if text.casefold() == wanted:
                             found = code
         if found is None:
-            problems.append(f"{spec.label}: indicator {indicator.id}: {indicator.select!r} is "
-                            "not in the snapshot's table metadata; run fetch again")
+            problems.append(
+                f"{spec.label}: indicator {indicator.id}: {indicator.select!r} is "
+                "not in the snapshot's table metadata; run fetch again"
+            )
             continue
         out[found] = indicator.id
     return out
@@ -145,8 +155,10 @@ def _dimension_columns(dataset, role_ids, metadata, dims, path, problems) -> dic
         if column:
             out[column] = dim.id
         elif len(dim.codes) > 1:
-            problems.append(f"{path}: dimension {dim.label!r} ({dim.id}) has several values but "
-                            "no column in the spec's source.select")
+            problems.append(
+                f"{path}: dimension {dim.label!r} ({dim.id}) has several values but "
+                "no column in the spec's source.select"
+            )
     for column in dims:
         if column not in out:
             problems.append(f"{path}: spec column {column!r} is not a dimension of the response")
@@ -175,23 +187,31 @@ def _meta(spec, metadata, units, content_map, provenance, response_source, updat
         decimals = ind.decimals
         if decimals is None:
             decimals = int(indicator_units.get(ind.id, {}).get("decimals", 0))
-        indicators.append({
-            "id": ind.id, "title": ind.title, "unit": ind.unit,
-            "description": ind.description, "decimals": decimals,
-            "higher_is": ind.higher_is, "responsible": ind.responsible,
-            "additive": ind.additive,
-        })
+        indicators.append(
+            {
+                "id": ind.id,
+                "title": ind.title,
+                "unit": ind.unit,
+                "description": ind.description,
+                "decimals": decimals,
+                "higher_is": ind.higher_is,
+                "responsible": ind.responsible,
+                "additive": ind.additive,
+            }
+        )
     dimensions = []
     for selection in spec.selections:
         if not selection.column:
             continue
         labels = _value_labels(metadata, selection.variable)
-        dimensions.append({
-            "column": selection.column,
-            "title": selection.title or labels["title"],
-            "total": "SSS" if "SSS" in labels["values"] else None,
-            "values": labels["values"],
-        })
+        dimensions.append(
+            {
+                "column": selection.column,
+                "title": selection.title or labels["title"],
+                "total": "SSS" if "SSS" in labels["values"] else None,
+                "values": labels["values"],
+            }
+        )
     table_title = {lang: m.get("title", "") for lang, m in metadata.items()}
     attribution = dict(spec.attribution) or {
         "fi": f"Lähde: Tilastokeskus, {response_source}".rstrip(", "),
@@ -213,8 +233,10 @@ def _meta(spec, metadata, units, content_map, provenance, response_source, updat
         "verified": spec.verified,
         "indicators": indicators,
         "dimensions": dimensions,
-        "chart": {"type": spec.chart.get("type", "line"),
-                  "indicators": spec.chart.get("indicators") or [i.id for i in spec.indicators]},
+        "chart": {
+            "type": spec.chart.get("type", "line"),
+            "indicators": spec.chart.get("indicators") or [i.id for i in spec.indicators],
+        },
     }
 
 
@@ -225,9 +247,19 @@ def _value_labels(metadata: dict, wanted: str) -> dict[str, Any]:
     title: dict[str, str] = {}
     values: dict[str, dict[str, str]] = {}
     fi_vars = metadata["fi"]["variables"]
-    index = next((i for i, v in enumerate(fi_vars)
-                  if folded in {v["text"].casefold(), v["code"].casefold(),
-                                re.sub(r"_\d+_\d{8}$", "", v["code"]).casefold()}), None)
+    index = next(
+        (
+            i
+            for i, v in enumerate(fi_vars)
+            if folded
+            in {
+                v["text"].casefold(),
+                v["code"].casefold(),
+                re.sub(r"_\d+_\d{8}$", "", v["code"]).casefold(),
+            }
+        ),
+        None,
+    )
     for lang in LANGS:
         lang_meta = metadata.get(lang) or metadata["fi"]
         if index is None or index >= len(lang_meta["variables"]):

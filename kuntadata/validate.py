@@ -28,7 +28,8 @@ def validate_package(descriptor: Path) -> list[str]:
         for error in task.errors:
             row = getattr(error, "row_number", None)
             field = getattr(error, "field_name", None)
-            where = f"{resource}.csv" + (f":row {row}" if row else "") + (
-                f": {field}" if field else "")
+            where = (
+                f"{resource}.csv" + (f":row {row}" if row else "") + (f": {field}" if field else "")
+            )
             problems.append(f"{where}: {error.type}: {error.note or error.message}")
     return problems

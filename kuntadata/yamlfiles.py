@@ -72,6 +72,11 @@ def schema_problems(data: Any, schema_name: str, label: str, line_of: LineFinder
     for error in _leaf_errors(validator.iter_errors(data)):
         key_path = tuple(error.absolute_path)
         line = line_of(key_path) or 0
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            extra = [k for k in error.instance if k not in allowed]
+            if extra:
+                line = line_of((*key_path, extra[0])) or line
         dotted = _dotted(key_path) or "(top level)"
         problems.append((line, f"{label}:{line}: {dotted}: {_message(error)}"))
     return [text for _, text in sorted(problems, key=lambda item: item[0])]

@@ -13,12 +13,13 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import FetchError, SpecError
 from ..spec import DatasetSpec
-from .http import HttpClient, Response
+from .base import FetchedFile, FetchRequest, SourceResult
+from .http import HttpClient
 
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_MAX_CELLS = 100_000
@@ -31,16 +32,6 @@ TIME_TEXTS = {"vuosi", "år", "year", "kuukausi", "månad", "month", "vuosinelj�
 
 
 @dataclass(frozen=True)
-class FetchedFile:
-    """One response as received, with what is needed to write its provenance."""
-
-    name: str
-    response: Response
-    role: str
-    lang: str
-
-
-@dataclass(frozen=True)
 class PlannedQuery:
     """Areas and time filter of one POST; normally computed, given explicitly when seeding."""
 
@@ -48,11 +39,22 @@ class PlannedQuery:
     time: dict[str, Any] | None = None
 
 
-@dataclass
-class StatfinResult:
-    files: list[FetchedFile] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    queries: list[dict[str, Any]] = field(default_factory=list)
+def fetch(request: FetchRequest) -> SourceResult:
+    """The adapter entry point registered for `kind: statfin`."""
+    base_url = request.config.source_url("statfin")
+    result = fetch_statfin(
+        request.spec,
+        request.client,
+        base_url,
+        request.wanted_areas,
+        plan=request.plan,
+        on_query=request.on_query,
+    )
+    result.provenance = {
+        "table": request.spec.source["table"],
+        "database": request.spec.source.get("database", "StatFin"),
+    }
+    return result
 
 
 def table_url(base_url: str, lang: str, spec: DatasetSpec) -> str:
@@ -70,9 +72,9 @@ def fetch_statfin(
     *,
     plan: list[PlannedQuery] | None = None,
     on_query: Any = None,
-) -> StatfinResult:
+) -> SourceResult:
     """Fetch one dataset: config, metadata in fi/sv/en, then the split json-stat2 queries."""
-    result = StatfinResult()
+    result = SourceResult()
     max_cells = _read_config(client, base_url, result)
     metadata: dict[str, dict[str, Any]] = {}
     for lang in LANGUAGES:
@@ -111,7 +113,7 @@ def fetch_statfin(
     return result
 
 
-def _read_config(client: HttpClient, base_url: str, result: StatfinResult) -> int:
+def _read_config(client: HttpClient, base_url: str, result: SourceResult) -> int:
     """Read the published limits and throttle to them (the default is the documented 30/10 s)."""
     client.set_rate_limit(base_url, *DEFAULT_CALLS)
     response = client.get(f"{base_url}/fi/?config", what="StatFin API limits (?config)")

@@ -1,0 +1,149 @@
+"""The areas table as the site needs it: names per language, slugs, parents, scope.
+
+The site reads `areas.csv` and `area_mergers.csv` from the data package directly (it must not
+depend on anything the package stage did not write). This is the "tiny adapter" the site
+builds against; `slug()` delegates to `kuntadata.areas` when that module offers one, so page
+URLs agree with every other part of the project.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import BuildError
+
+COUNTRY = "SSS"
+LEVELS = ("country", "region", "subregion", "wellbeing_county", "municipality")
+
+
+@dataclass(frozen=True)
+class Area:
+    """One row of `areas.csv`; `names` maps fi/sv/en to the name in that language."""
+
+    code: str
+    level: str
+    names: dict[str, str]
+    region: str = ""
+    subregion: str = ""
+    wellbeing_county: str = ""
+    language_status: str = ""
+    majority_language: str = ""
+    valid_to: str = ""
+
+    @property
+    def short_code(self) -> str:
+        """The code without its level prefix: `KU091` → `091`, `MK01` → `01`, `SSS` → `SSS`."""
+        match = re.match(r"^[A-Z]+(\d+)$", self.code)
+        return match.group(1) if match else self.code
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names.get("fi") or self.code
+
+
+@dataclass
+class AreaIndex:
+    """All areas by code, plus the merger table (old code → new code, year)."""
+
+    areas: dict[str, Area]
+    mergers: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def get(self, code: str) -> Area | None:
+        return self.areas.get(code)
+
+    def name(self, code: str, lang: str) -> str:
+        area = self.areas.get(code)
+        return area.name(lang) if area else code
+
+    def slug(self, code: str, lang: str) -> str:
+        """`091-helsinki` (fi) / `091-helsingfors` (sv): stable code first, readable name after."""
+        area = self.areas[code]
+        return f"{area.short_code}-{slugify(area.name(lang))}"
+
+    def municipalities(self) -> list[Area]:
+        """Current municipalities (abolished ones have `valid_to`), in code order."""
+        return sorted(
+            (a for a in self.areas.values() if a.level == "municipality" and not a.valid_to),
+            key=lambda a: a.code,
+        )
+
+    def children(self, code: str) -> list[Area]:
+        parent = self.areas.get(code)
+        if parent is None:
+            return []
+        key = {"region": "region", "subregion": "subregion", "wellbeing_county": "wellbeing_county"}
+        attr = key.get(parent.level)
+        if parent.level == "country":
+            return self.municipalities()
+        return [m for m in self.municipalities() if attr and getattr(m, attr) == code]
+
+    def related(self, code: str, compare: tuple[str, ...]) -> list[str]:
+        """Comparison areas for a municipality, in the order site.yaml `compare` lists them."""
+        area = self.areas.get(code)
+        found: list[str] = []
+        for level in compare:
+            parent = COUNTRY if level == "country" else getattr(area, level, "") if area else ""
+            if parent and parent in self.areas and parent not in found:
+                found.append(parent)
+        return found
+
+    def resolve_scope(self, scope: str | tuple[str, ...]) -> list[Area]:
+        """`"all"` or codes (KU, MK, SK, HVA) → the current municipalities they cover."""
+        if scope == "all":
+            return self.municipalities()
+        wanted: dict[str, Area] = {}
+        for code in scope:
+            area = self.areas.get(code)
+            if area is None:
+                raise BuildError(
+                    f"site.yaml: scope: unknown area code {code!r}; use codes from areas.csv "
+                    '(KU091, MK01, SK011, HVA01) or "all"'
+                )
+            members = [area] if area.level == "municipality" else self.children(code)
+            for member in members:
+                wanted[member.code] = member
+        return sorted(wanted.values(), key=lambda a: a.code)
+
+    def merged_into(self, code: str) -> list[tuple[str, str]]:
+        """Abolished municipalities that merged into `code`: (old code, year)."""
+        return [(old, year) for old, new, year in self.mergers if new == code]
+
+
+def slugify(name: str) -> str:
+    """ASCII, lower case, hyphens: `Mänttä-Vilppula` → `mantta-vilppula`, `Pedersöre` → `pedersore`."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "area"
+
+
+def load_area_index(directory: Path) -> AreaIndex:
+    """Read `areas.csv` (+ `area_mergers.csv` when present) from the package directory."""
+    path = directory / "areas.csv"
+    if not path.exists():
+        raise BuildError(
+            f"{path}: missing from the data package; run `python build.py package` first"
+        )
+    areas: dict[str, Area] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            code = row["code"]
+            areas[code] = Area(
+                code=code,
+                level=row.get("level", ""),
+                names={lang: row.get(f"name_{lang}", "") for lang in ("fi", "sv", "en")},
+                region=row.get("region", "") or "",
+                subregion=row.get("subregion", "") or "",
+                wellbeing_county=row.get("wellbeing_county", "") or "",
+                language_status=row.get("language_status", "") or "",
+                majority_language=row.get("majority_language", "") or "",
+                valid_to=row.get("valid_to", "") or "",
+            )
+    mergers: list[tuple[str, str, str]] = []
+    merger_path = directory / "area_mergers.csv"
+    if merger_path.exists():
+        with merger_path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                mergers.append((row["old_code"], row["new_code"], row.get("year", "") or ""))
+    return AreaIndex(areas, mergers)

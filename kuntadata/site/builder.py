@@ -1,0 +1,255 @@
+"""`build_site`: data/package + content/ + site_templates/ → _site/, atomically.
+
+The site is written into a temporary sibling of `_site/` and swapped in only when every page
+rendered, so a failed build leaves the previous site untouched. Templates are compiled once
+per language; data is grouped once (package_data.py); pages are plain string writes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+
+from ..errors import BuildError
+from ..paths import ProjectPaths
+from . import fmt
+from .context import PACKAGE_ZIP, Site
+from .downloads import municipality_zip, package_zip
+from .i18n import check_languages, translations
+from .meta import sitemap
+from .municipality import municipality_page
+from .package_data import load_package, pick
+from .pages import (
+    catalogue_page,
+    content_page,
+    home_page,
+    indicator_page,
+    not_found_page,
+    region_page,
+    root_index,
+)
+from .vendor import write_vendor
+
+CONTENT_SECTIONS = {"about": "about.md", "accessibility": "accessibility.md"}
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    pages: int
+    files: int
+    seconds: float
+    path: Path
+
+    def __str__(self) -> str:
+        return f"Built {self.pages} pages, {self.files} files in {self.seconds:.1f} s"
+
+
+class _Writer:
+    """Writes files under the temporary site directory and counts them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.pages = 0
+        self.files = 0
+        self._dirs: set[Path] = set()
+
+    def write(self, relative: str, data: str | bytes) -> None:
+        path = self.root / relative
+        if path.parent not in self._dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(path.parent)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        path.write_bytes(data)
+        self.files += 1
+        if relative.endswith(".html"):
+            self.pages += 1
+
+
+def build_date(built_at: datetime | None = None) -> datetime:
+    """The date shown as "built": explicit > SOURCE_DATE_EPOCH (reproducible builds) > now."""
+    if built_at is not None:
+        return built_at
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(tz=UTC)
+
+
+def make_environment(templates: Path, lang: str) -> Environment:
+    """A Jinja environment for one language: autoescape on, gettext installed."""
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def build_site(
+    paths: ProjectPaths,
+    config: Any,
+    *,
+    base_url: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    built_at: datetime | None = None,
+) -> SiteSummary:
+    """Build the whole static site into `paths.site`; raise BuildError saying what to fix."""
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    check_languages(tuple(config.languages))
+    if not (paths.package / "datapackage.json").exists():
+        raise BuildError(
+            f"{paths.package}: no data package here; run `python build.py package` first"
+        )
+    if not (paths.templates / "base.html").exists():
+        raise BuildError(f"{paths.templates}: site templates missing (base.html not found)")
+    say(f"Reading the data package in {paths.package}")
+    package = load_package(paths.package)
+    municipalities = [a.code for a in package.areas.resolve_scope(config.scope)]
+    regions = sorted({package.areas.get(c).region for c in municipalities} - {""})
+    site = Site(
+        config=config,
+        package=package,
+        languages=tuple(config.languages),
+        base_url=base_url or config.base_url or "/",
+        built_at=build_date(built_at),
+        municipalities=municipalities,
+        regions=[r for r in regions if package.areas.get(r)],
+        csv_names=_csv_names(package.datasets),
+    )
+    paths.site.parent.mkdir(parents=True, exist_ok=True)
+    tmp = paths.site.parent / f"{paths.site.name}.tmp-{uuid.uuid4().hex[:8]}"
+    try:
+        writer = _Writer(tmp)
+        _render_all(site, paths, writer, say)
+        _swap(tmp, paths.site)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    summary = SiteSummary(writer.pages, writer.files, time.perf_counter() - started, paths.site)
+    say(str(summary))
+    return summary
+
+
+def _csv_names(datasets: list) -> dict[tuple[str, str], str]:
+    """`families.csv` when an indicator id is unique in the package, else `dataset-id.csv`."""
+    counts: dict[str, int] = {}
+    for dataset in datasets:
+        for indicator in dataset.charted:
+            counts[indicator.id] = counts.get(indicator.id, 0) + 1
+    return {
+        (d.id, i.id): f"{i.id}.csv" if counts[i.id] == 1 else f"{d.id}-{i.id}.csv"
+        for d in datasets
+        for i in d.charted
+    }
+
+
+def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable) -> None:
+    logical_pages: list[dict[str, str]] = []
+    for lang in site.languages:
+        say(f"Rendering {lang} pages")
+        env = make_environment(paths.templates, lang)
+        templates = {
+            name: env.get_template(f"{name}.html")
+            for name in ("home", "municipality", "region", "indicator", "catalogue", "content")
+        }
+        _page(writer, site.home_path(lang), templates["home"], home_page(site, lang))
+        for code in site.municipalities:
+            context, files = municipality_page(site, code, lang)
+            _page(writer, site.municipality_path(lang, code), templates["municipality"], context)
+            for path, text in files:
+                writer.write(path, text)
+        for code in site.regions:
+            _page(writer, site.region_path(lang, code), templates["region"],
+                  region_page(site, code, lang))  # fmt: skip
+        for dataset in site.package.datasets:
+            for indicator in dataset.charted:
+                context, (csv_path, text) = indicator_page(site, dataset, indicator, lang)
+                _page(writer, site.indicator_path(lang, indicator.id), templates["indicator"],
+                      context)  # fmt: skip
+                writer.write(csv_path, text)
+        _page(writer, site.section_path(lang, "data"), templates["catalogue"],
+              catalogue_page(site, lang))  # fmt: skip
+        for section, filename in CONTENT_SECTIONS.items():
+            source = paths.content / lang / filename
+            if not source.exists():
+                raise BuildError(f"{source}: missing; every language needs content/{lang}/"
+                                 f"{filename} (copy another language's file and translate it)")
+            context = content_page(site, lang, section, source.read_text(encoding="utf-8"),
+                                   _content_values(site, lang))  # fmt: skip
+            _page(writer, site.section_path(lang, section), templates["content"], context)
+    logical_pages = _logical_pages(site)
+    default_env = make_environment(paths.templates, site.languages[0])
+    writer.write("404.html", default_env.get_template("404.html").render(not_found_page(site)))
+    writer.write("index.html", default_env.get_template("index.html").render(root_index(site)))
+    writer.write("sitemap.xml", sitemap(site, logical_pages))
+    writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.absolute('sitemap.xml')}\n")
+    say("Writing downloads")
+    for code in site.municipalities:
+        writer.write(site.municipality_zip_path(code), municipality_zip(site, code))
+    writer.write(PACKAGE_ZIP, package_zip(site.package.directory))
+    for source in sorted(site.package.directory.iterdir()):
+        if source.is_file():
+            writer.write(f"data/package/{source.name}", source.read_bytes())
+    static = paths.templates / "static"
+    for source in sorted(static.rglob("*")) if static.exists() else []:
+        if source.is_file():
+            writer.write(f"static/{source.relative_to(static).as_posix()}", source.read_bytes())
+    write_vendor(writer.write)
+    writer.write(".nojekyll", "")
+
+
+def _page(writer: _Writer, path: str, template: Template, context: dict[str, Any]) -> None:
+    writer.write(path + "index.html", template.render(context))
+
+
+def _logical_pages(site: Site) -> list[dict[str, str]]:
+    langs = site.languages
+    pages = [{x: site.home_path(x) for x in langs}]
+    pages += [{x: site.municipality_path(x, c) for x in langs} for c in site.municipalities]
+    pages += [{x: site.region_path(x, c) for x in langs} for c in site.regions]
+    pages += [
+        {x: site.indicator_path(x, i.id) for x in langs}
+        for d in site.package.datasets
+        for i in d.charted
+    ]
+    pages += [{x: site.section_path(x, s) for x in langs} for s in ("data", *CONTENT_SECTIONS)]
+    return pages
+
+
+def _content_values(site: Site, lang: str) -> dict[str, str]:
+    contact = site.config.contact or {}
+    return {
+        "organisation": pick(contact.get("organisation"), lang) or pick(site.config.title, lang),
+        "email": contact.get("email") or "",
+        "feedback_url": contact.get("feedback_url") or "",
+        "statement_date": fmt.long_date(contact.get("statement_date"), lang),
+        "site_title": pick(site.config.title, lang),
+        "base_url": site.base_url,
+        "build_date": fmt.long_date(site.built_at, lang),
+    }
+
+
+def _swap(tmp: Path, target: Path) -> None:
+    """Replace `target` by `tmp` with two renames; the old site is removed only afterwards."""
+    old = None
+    if target.exists():
+        old = target.parent / f"{target.name}.old-{uuid.uuid4().hex[:8]}"
+        target.rename(old)
+    tmp.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,128 @@
+"""Vega-Lite specs built with Altair, one template per (indicator, language), reused per page.
+
+Building a chart with Altair costs milliseconds; a whole-Finland site has thousands of chart
+blocks. So each spec is built once per indicator and language with sentinel strings for the
+two things that change per page (the CSV URL and the order of the compared areas), kept as
+JSON text, and filled in with two string replacements per chart.
+
+- Counts (`additive` indicators) are drawn as small multiples with independent y scales, so
+  a municipality is not flattened against the whole country; rates and averages share one
+  axis. Lines are told apart by dash pattern and point shape too, never by colour alone.
+- `data.url` points at the chart's own CSV; the table under the chart holds the same rows.
+- ARIA generation inside Vega is turned off: the chart container is one `role="img"` with
+  the sentence as its name, and the full numbers are in the HTML table.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+import altair as alt
+import vl_convert
+
+from .fmt import D3_LOCALES
+
+URL = "@@DATA_URL@@"
+DOMAIN = "@@AREAS@@"
+PALETTE = ["#0b4f8a", "#a3420f", "#4a4a4a"]  # ≥ 3:1 against white (WCAG 1.4.11)
+DASHES = [[1, 0], [6, 3], [2, 2]]
+SHAPES = ["circle", "square", "triangle-up"]
+
+
+@dataclass(frozen=True)
+class ChartTexts:
+    """Translated texts a chart shows (axis titles, tooltip labels)."""
+
+    period: str
+    area: str
+    unit: str
+
+
+def _fmt(decimals: int) -> str:
+    return f",.{decimals}f"
+
+
+@lru_cache(maxsize=512)
+def chart_template(kind: str, additive: bool, decimals: int, texts: ChartTexts) -> str:
+    """A Vega-Lite spec as JSON text with URL/AREAS sentinels (see `fill_chart`)."""
+    data = alt.UrlData(
+        url=URL, format=alt.CsvDataFormat(type="csv", parse={"value": "number", "period": "string"})
+    )
+    x = alt.X("period:O", title=texts.period, axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
+    y = alt.Y(
+        "value:Q",
+        title=texts.unit,
+        axis=alt.Axis(format=_fmt(decimals), tickCount=5),
+        scale=alt.Scale(zero=kind == "bar"),
+    )
+    tooltip = [
+        alt.Tooltip("area_name:N", title=texts.area),
+        alt.Tooltip("period:O", title=texts.period),
+        alt.Tooltip("value:Q", title=texts.unit, format=_fmt(decimals)),
+    ]
+    base = alt.Chart(data)
+    mark = (
+        base.mark_bar(color=PALETTE[0])
+        if kind == "bar"
+        else base.mark_line(point=alt.OverlayMarkDef(filled=True, size=40), strokeWidth=2.5)
+    )
+    config = {"aria": False, "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"}
+    if additive:
+        chart = (
+            mark.encode(x=x, y=y, tooltip=tooltip, color=alt.value(PALETTE[0]))
+            .properties(width=190, height=160)
+            .facet(
+                facet=alt.Facet(
+                    "area_name:N",
+                    sort=[DOMAIN],
+                    title=None,
+                    header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelColor="#1a1a1a"),
+                ),
+                columns=3,
+            )
+            .resolve_scale(y="independent")
+        )
+        spec = chart.to_dict()
+    else:
+        scale = {"domain": [DOMAIN], "range": PALETTE}
+        encoding = {
+            "color": alt.Color("area_name:N", title=None, scale=alt.Scale(**scale),
+                               legend=alt.Legend(orient="top", labelFontSize=13)),
+            "strokeDash": alt.StrokeDash("area_name:N", scale=alt.Scale(domain=[DOMAIN],
+                                         range=DASHES), legend=None),
+            "shape": alt.Shape("area_name:N", scale=alt.Scale(domain=[DOMAIN], range=SHAPES),
+                               legend=None),
+        }  # fmt: skip
+        if kind == "bar":
+            encoding = {"color": encoding["color"], "xOffset": alt.XOffset("area_name:N")}
+        chart = mark.encode(x=x, y=y, tooltip=tooltip, **encoding).properties(
+            width="container", height=260
+        )
+        spec = chart.to_dict()
+        spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    spec.setdefault("config", {}).update(config)
+    spec["config"]["axis"] = {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#333333"}
+    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def fill_chart(template: str, data_url: str, area_names: list[str]) -> str:
+    """The page's spec: its CSV URL and area order; `<`, `>`, `&` escaped for a <script>."""
+    text = template.replace(json.dumps(URL), json.dumps(data_url, ensure_ascii=False))
+    text = text.replace(json.dumps([DOMAIN]), json.dumps(area_names, ensure_ascii=False))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@lru_cache(maxsize=4)
+def vega_locale(lang: str) -> str:
+    """d3 number and time format locale for vega-embed, as JSON for an inline script."""
+    name = D3_LOCALES[lang]
+    return json.dumps(
+        {
+            "number": vl_convert.get_format_locale(name),
+            "time": vl_convert.get_time_format_locale(name),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )

@@ -1,0 +1,152 @@
+"""What every page shares: URLs, language alternates, the site's texts, the build date.
+
+URLs inside the site are relative (`../../data/…`), so `_site/` works at a domain root, under
+a GitHub Pages sub-path and opened from disk alike. Only the addresses meant for other
+machines (canonical, hreflang, Open Graph, JSON-LD, sitemap) use `base_url`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import fmt
+from .areas_view import AreaIndex
+from .i18n import LANGUAGE_NAMES, OG_LOCALES, gettext_for
+from .package_data import PackageData, pick
+
+SLUGS = {
+    "municipality": "kunta",
+    "region": "maakunta",
+    "indicator": "indikaattori",
+    "data": "data",
+    "about": "tietoa",
+    "accessibility": "saavutettavuus",
+}
+
+
+@dataclass
+class Site:
+    """Everything that is the same for all pages of one build."""
+
+    config: Any
+    package: PackageData
+    languages: tuple[str, ...]
+    base_url: str
+    built_at: datetime
+    municipalities: list[str]  # codes in scope, code order
+    regions: list[str]
+    csv_names: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def areas(self) -> AreaIndex:
+        return self.package.areas
+
+    @property
+    def base_path(self) -> str:
+        """Path part of base_url (`/kuntadata/`), for pages served at any depth (404.html)."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    def absolute(self, path: str) -> str:
+        base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+        return base + path
+
+    # --- page paths (relative to the site root, always ending in "/") --------------------
+    def home_path(self, lang: str) -> str:
+        return f"{lang}/"
+
+    def municipality_path(self, lang: str, code: str) -> str:
+        return f"{lang}/{SLUGS['municipality']}/{self.areas.slug(code, lang)}/"
+
+    def region_path(self, lang: str, code: str) -> str:
+        return f"{lang}/{SLUGS['region']}/{self.areas.slug(code, lang)}/"
+
+    def indicator_path(self, lang: str, indicator_id: str) -> str:
+        return f"{lang}/{SLUGS['indicator']}/{indicator_id}/"
+
+    def section_path(self, lang: str, section: str) -> str:
+        return f"{lang}/{SLUGS[section]}/"
+
+    def chart_csv_path(self, lang: str, code: str, dataset: str, indicator: str) -> str:
+        short = self.areas.get(code).short_code if self.areas.get(code) else code
+        return f"data/{lang}/kunta/{short}/{self.csv_names[(dataset, indicator)]}"
+
+    def municipality_zip_path(self, code: str) -> str:
+        short = self.areas.get(code).short_code if self.areas.get(code) else code
+        return f"data/kunta/kuntadata-{short}.zip"
+
+
+PACKAGE_ZIP = "data/kuntadata-package.zip"
+
+
+def relative_root(page_path: str) -> str:
+    """`fi/kunta/091-helsinki/` → `../../../`: how to get from a page to the site root."""
+    return "../" * page_path.count("/")
+
+
+def common(
+    site: Site,
+    lang: str,
+    page_path: str,
+    title: str,
+    paths_by_lang: dict[str, str],
+    *,
+    description: str = "",
+    absolute_links: bool = False,
+) -> dict[str, Any]:
+    """The `page` context every template gets (head, header, footer, language switch)."""
+    _ = gettext_for(lang)
+    root = site.base_path if absolute_links else relative_root(page_path)
+    site_title = pick(site.config.title, lang)
+    alternates = []
+    for other in site.languages:
+        target = paths_by_lang.get(other)
+        if target is None:
+            continue
+        alternates.append(
+            {
+                "lang": other,
+                "name": LANGUAGE_NAMES[other],
+                "href": root + target,
+                "absolute": site.absolute(target),
+                "current": other == lang,
+            }
+        )
+    nav = [
+        {"href": root + site.home_path(lang), "text": _("Municipalities"), "key": "home"},
+        {"href": root + site.section_path(lang, "data"), "text": _("Data"), "key": "data"},
+        {"href": root + site.section_path(lang, "about"), "text": _("About"), "key": "about"},
+        {
+            "href": root + site.section_path(lang, "accessibility"),
+            "text": _("Accessibility"),
+            "key": "accessibility",
+        },
+    ]
+    full_title = title if title == site_title else f"{title} – {site_title}"
+    return {
+        "lang": lang,
+        "root": root,
+        "title": full_title,
+        "heading": title,
+        "site_title": site_title,
+        "description": description or pick(site.config.description, lang),
+        "canonical": site.absolute(page_path),
+        "alternates": alternates,
+        "nav": nav,
+        "home_href": root + site.home_path(lang),
+        "css_href": root + "static/site.css",
+        "js_href": root + "static/site.js",
+        "vega_href": root + "static/vendor/vega-bundle.js",
+        "primary_color": (site.config.theme or {}).get("primary_color") or "#0b4f8a",
+        "og_locale": OG_LOCALES[lang],
+        "og_alternates": [OG_LOCALES[x] for x in site.languages if x != lang],
+        "built": fmt.long_date(site.built_at, lang),
+        "built_iso": fmt.iso_date(site.built_at),
+        "csv_links": [],
+        "jsonld": "",
+        "has_charts": False,
+        "vega_locale": "",
+    }

@@ -1,0 +1,89 @@
+"""Metadata for machines: schema.org `Dataset` JSON-LD per municipality page and sitemap.xml.
+
+JSON destined for a `<script>` element has `<`, `>` and `&` escaped as JSON unicode escapes,
+so no label (even one containing `</script>`) can end the element early.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from xml.sax.saxutils import escape
+
+from markupsafe import Markup
+
+from .package_data import pick
+
+
+def script_json(data: Any) -> Markup:
+    """JSON safe to place inside <script type="application/…json">."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def municipality_jsonld(
+    site: Any, code: str, lang: str, page: dict[str, Any], files: list[tuple[str, str]]
+) -> Markup:
+    """schema.org Dataset: what the page's data is, where it comes from, where to get it."""
+    name = site.areas.name(code, lang)
+    periods = sorted(
+        {p for d in site.package.datasets for (ind, area), s in d.series.items() if area == code
+         for p in s.periods}
+    )  # fmt: skip
+    organisation = pick((site.config.contact or {}).get("organisation"), lang)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": page["title"],
+        "description": page["description"],
+        "url": page["canonical"],
+        "inLanguage": lang,
+        "isAccessibleForFree": True,
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "spatialCoverage": {"@type": "Place", "name": name, "identifier": code},
+        "creator": [
+            {"@type": "Organization", "name": pick(d.meta.get("attribution"), lang)}
+            for d in site.package.datasets
+        ],
+        "variableMeasured": [
+            pick(i.title, lang) for d in site.package.datasets for i in d.charted
+        ],
+        "dateModified": page["built_iso"],
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "application/zip",
+                "contentUrl": site.absolute(site.municipality_zip_path(code)),
+            },
+            *[
+                {"@type": "DataDownload", "encodingFormat": "text/csv",
+                 "contentUrl": site.absolute(path)}
+                for path, _ in files
+            ],
+        ],  # fmt: skip
+    }
+    if periods:
+        data["temporalCoverage"] = f"{periods[0][:4]}/{periods[-1][:4]}"
+    if organisation:
+        data["publisher"] = {"@type": "Organization", "name": organisation}
+    return script_json(data)
+
+
+def sitemap(site: Any, pages: list[dict[str, str]]) -> str:
+    """`pages`: one dict per logical page mapping language → path; hreflang alternates."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    for by_lang in pages:
+        for path in by_lang.values():
+            lines.append(f"  <url><loc>{escape(site.absolute(path))}</loc>")
+            for other, other_path in by_lang.items():
+                href = escape(site.absolute(other_path))
+                lines.append(
+                    f'    <xhtml:link rel="alternate" hreflang="{other}" href="{href}"/>'
+                )
+            lines.append("  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"

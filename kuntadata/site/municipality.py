@@ -1,0 +1,282 @@
+"""The municipality page: headline figures, then one chart block per indicator by theme.
+
+Each chart block carries everything a reader needs without the chart: a sentence in words
+with the real figures, the source and period, the data table and the CSV of exactly the
+chart's rows. Missing data is said in words (with the source's reason), never drawn as 0.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import fmt
+from .charts import ChartTexts, chart_template, fill_chart, vega_locale
+from .context import Site, common
+from .downloads import chart_csv
+from .i18n import gettext_for
+from .meta import municipality_jsonld
+from .package_data import Dataset, Indicator, Series, pick
+
+THEME_TITLES = {
+    "population": "Population",
+    "economy": "Economy and finances",
+    "work": "Work and business",
+    "education": "Education",
+    "wellbeing": "Wellbeing",
+    "environment": "Environment",
+    "housing": "Housing",
+    "democracy": "Democracy",
+}
+
+
+def area_label(site: Site, code: str, lang: str) -> dict[str, str]:
+    """Name in the page's language; bilingual municipalities also get the other name + lang."""
+    area = site.areas.get(code)
+    name = site.areas.name(code, lang)
+    other, other_lang = "", ""
+    if area is not None and area.language_status == "bilingual":
+        other_lang = "fi" if lang == "sv" else "sv"
+        other = site.areas.name(code, other_lang)
+    if other == name:
+        other, other_lang = "", ""
+    return {"name": name, "other": other, "other_lang": other_lang}
+
+
+def _status_reason(site: Site, symbol: str, lang: str) -> str:
+    meaning = site.package.status_meanings.get(symbol)
+    if meaning:
+        return pick(meaning, lang)
+    from ..symbols import status_meaning
+
+    return status_meaning(symbol, lang)
+
+
+def _change_cell(series: Series | None, index: int, years: int, lang: str, _: Any) -> str:
+    if series is None or index < 0:
+        return _("no data")
+    earlier = fmt.shift_period(series.periods[index], years)
+    old = series.value_at(earlier) if earlier else None
+    fraction = fmt.change(series.values[index], old)
+    if fraction is None:
+        return _("no data")
+    return fmt.percent(fraction, lang, signed=True)
+
+
+def _latest_known(series: Series | None) -> int:
+    """Index of the latest period with a value, or -1."""
+    if series is None:
+        return -1
+    for index in range(len(series.periods) - 1, -1, -1):
+        if series.values[index] is not None:
+            return index
+    return -1
+
+
+def headline(site: Site, dataset: Dataset, indicator: Indicator, code: str, lang: str) -> dict:
+    """Latest value, its period, change over one and five years, rank among municipalities."""
+    _ = gettext_for(lang)
+    series = dataset.series.get((indicator.id, code))
+    index = _latest_known(series)
+    ranks = dataset.ranks.get(indicator.id, {})
+    rank = ranks.get("rank", {}).get(code)
+    item: dict[str, Any] = {
+        "title": pick(indicator.title, lang),
+        "unit": pick(indicator.unit, lang),
+        "href": "",
+        "has_value": index >= 0,
+        "value": "",
+        "period": "",
+        "change_1y": _change_cell(series, index, 1, lang, _),
+        "change_5y": _change_cell(series, index, 5, lang, _),
+        "rank": "",
+    }
+    if index >= 0:
+        item["value"] = fmt.number(series.values[index], indicator.decimals, lang)
+        item["period"] = series.periods[index]
+        if rank and series.periods[index] == ranks.get("period"):
+            item["rank"] = _("{rank} of {count}").format(rank=rank, count=ranks["of"])
+    return item
+
+
+def chart_block(
+    site: Site, dataset: Dataset, indicator: Indicator, code: str, lang: str, root: str
+) -> tuple[dict[str, Any], tuple[str, str] | None]:
+    """One indicator's block and its CSV file (path, text), or None when there is no data."""
+    _ = gettext_for(lang)
+    title = pick(indicator.title, lang)
+    unit = pick(indicator.unit, lang)
+    compare = site.areas.related(code, tuple(site.config.compare))
+    area_codes = [code, *compare]
+    names = [site.areas.name(a, lang) for a in area_codes]
+    series = {a: dataset.series.get((indicator.id, a)) for a in area_codes}
+    own = series[code]
+    block: dict[str, Any] = {
+        "id": f"{dataset.id}-{indicator.id}",
+        "title": title,
+        "subtitle": ", ".join(names),
+        "unit": unit,
+        "source": pick(dataset.meta.get("attribution"), lang),
+        "table_title": pick(dataset.meta.get("table_title"), lang),
+        "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),
+        "updated": fmt.long_date(dataset.meta.get("updated"), lang),
+        "indicator_href": root + site.indicator_path(lang, indicator.id),
+        "has_chart": False,
+        "sentences": [],
+        "period": "",
+        "spec": "",
+        "csv_href": "",
+        "csv_name": "",
+        "table": None,
+    }
+    area_name = names[0]
+    if own is None or not own.periods:
+        block["sentences"] = [
+            fmt.missing_sentence(_, area=area_name, title=title, period="", reason="",
+                                 fetched=False)
+        ]  # fmt: skip
+        return block, None
+    periods = sorted({p for s in series.values() if s for p in s.periods})
+    block["period"] = periods[0] if len(periods) == 1 else f"{periods[0]}–{periods[-1]}"
+    latest = own.periods[-1]
+    block["sentences"] = _sentences(site, lang, indicator, area_codes, names, series, latest)
+    csv_path = site.chart_csv_path(lang, code, dataset.id, indicator.id)
+    csv_text, notes = chart_csv(site, dataset, indicator, area_codes, names, series, lang)
+    block["csv_href"] = root + csv_path
+    block["csv_name"] = csv_path.rsplit("/", 1)[-1]
+    block["table"] = _table(indicator, names, series, area_codes, periods, lang, title, _)
+    block["notes"] = [
+        {"symbol": s, "meaning": _status_reason(site, s, lang)} for s in sorted(notes)
+    ]
+    if any(v is not None for v in own.values):
+        block["has_chart"] = True
+        present = [n for a, n in zip(area_codes, names, strict=True) if series[a]]
+        texts = ChartTexts(period=_("Period"), area=_("Area"), unit=unit)
+        kind = (dataset.meta.get("chart") or {}).get("type") or "line"
+        template = chart_template(kind, indicator.additive, indicator.decimals, texts)
+        block["spec"] = fill_chart(template, block["csv_href"], present)
+    return block, (csv_path, csv_text)
+
+
+def _sentences(site, lang, indicator, area_codes, names, series, latest) -> list[str]:
+    _ = gettext_for(lang)
+    title = pick(indicator.title, lang)
+    unit = pick(indicator.unit, lang)
+    own = series[area_codes[0]]
+    index = own.periods.index(latest)
+    value = own.values[index]
+    if value is None:
+        reason = _status_reason(site, own.status[index], lang)
+        return [
+            fmt.missing_sentence(_, area=names[0], title=title, period=latest, reason=reason,
+                                 fetched=True)
+        ]  # fmt: skip
+
+    def shown(v: float | None) -> str:
+        return f"{fmt.number(v, indicator.decimals, lang)}{fmt.NBSP}{unit}" if v is not None else ""
+
+    earlier = fmt.shift_period(latest, 1)
+    fraction = fmt.change(value, own.value_at(earlier) if earlier else None)
+    sentences = [
+        fmt.main_sentence(_, area=names[0], title=title, period=latest, value=shown(value),
+                          fraction=fraction, lang=lang)
+    ]  # fmt: skip
+    for code, name in zip(area_codes[1:], names[1:], strict=True):
+        other = series[code]
+        other_value = other.value_at(latest) if other else None
+        other_fraction = fmt.change(other_value, other.value_at(earlier)) if other else None
+        sentences.append(
+            fmt.comparison_sentence(_, area=name, period=latest, value=shown(other_value),
+                                    fraction=other_fraction, lang=lang)
+        )  # fmt: skip
+    return sentences
+
+
+def _table(indicator, names, series, area_codes, periods, lang, title, _) -> dict[str, Any]:
+    """Periods down, areas across; a missing cell shows the source's symbol or a dash."""
+    rows = []
+    for period in reversed(periods):
+        cells = []
+        for code in area_codes:
+            item = series[code]
+            text, symbol = "", ""
+            if item is not None and period in item.periods:
+                at = item.periods.index(period)
+                text = fmt.number(item.values[at], indicator.decimals, lang)
+                symbol = item.status[at] if item.values[at] is None else ""
+            cells.append({"text": text or symbol or "–", "missing": not text})
+        rows.append({"period": period, "cells": cells})
+    caption = _("{title} ({unit}), {areas}").format(
+        title=title, unit=pick(indicator.unit, lang), areas=", ".join(names)
+    )
+    return {"caption": caption, "columns": names, "rows": rows}
+
+
+def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[tuple[str, str]]]:
+    """The template context and the chart CSV files of one municipality page."""
+    _ = gettext_for(lang)
+    path = site.municipality_path(lang, code)
+    label = area_label(site, code, lang)
+    paths = {other: site.municipality_path(other, code) for other in site.languages}
+    page = common(site, lang, path, label["name"], paths,
+                  description=_("Statistics about {name}: population, economy, work, wellbeing "
+                                "and more, compared with the region and the whole country."
+                                ).format(name=label["name"]))  # fmt: skip
+    root = page["root"]
+    area = site.areas.get(code)
+    files: list[tuple[str, str]] = []
+    themes: dict[str, dict[str, Any]] = {}
+    headlines = []
+    for dataset in site.package.datasets:
+        if dataset.charted:
+            item = headline(site, dataset, dataset.charted[0], code, lang)
+            item["href"] = f"#{dataset.id}-{dataset.charted[0].id}"
+            headlines.append(item)
+        theme = themes.setdefault(
+            dataset.theme,
+            {"id": f"theme-{dataset.theme}", "title": _(THEME_TITLES.get(dataset.theme,
+                                                                       dataset.theme)),
+             "charts": []},
+        )  # fmt: skip
+        for indicator in dataset.charted:
+            block, csv_file = chart_block(site, dataset, indicator, code, lang, root)
+            theme["charts"].append(block)
+            if csv_file:
+                files.append(csv_file)
+                page["csv_links"].append({"href": block["csv_href"], "title": block["title"]})
+    region = area.region if area else ""
+    merged = [
+        {"name": site.areas.name(old, lang), "year": year} for old, year in
+        site.areas.merged_into(code)
+    ]  # fmt: skip
+    page["has_charts"] = True
+    page["vega_locale"] = vega_locale(lang)
+    page["jsonld"] = municipality_jsonld(site, code, lang, page, files)
+    context = {
+        "page": page,
+        "area": {
+            **label,
+            "code": area.short_code if area else code,
+            "region_name": site.areas.name(region, lang) if region else "",
+            "region_href": root + site.region_path(lang, region) if region in site.regions else "",
+            "merged": merged,
+        },
+        "headlines": headlines,
+        "themes": list(themes.values()),
+        "zip_href": root + site.municipality_zip_path(code),
+        "zip_name": site.municipality_zip_path(code).rsplit("/", 1)[-1],
+        "package_href": root + "data/kuntadata-package.zip",
+        "sources": _sources(site, lang),
+    }
+    return context, files
+
+
+def _sources(site: Site, lang: str) -> list[dict[str, str]]:
+    return [
+        {
+            "title": dataset.text("title", lang),
+            "attribution": dataset.text("attribution", lang),
+            "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),
+            "updated": fmt.long_date(dataset.meta.get("updated"), lang),
+        }
+        for dataset in site.package.datasets
+    ]

@@ -1,0 +1,221 @@
+"""Read the data package once and precompute everything pages look up.
+
+Pages never touch pandas: every dataset is grouped here, once, into plain lists per
+(indicator, area), and ranks per indicator are computed once. That is what keeps a
+whole-Finland build at a few milliseconds per page.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import BuildError
+from .areas_view import AreaIndex, load_area_index
+
+THEMES = (
+    "population",
+    "economy",
+    "work",
+    "education",
+    "wellbeing",
+    "environment",
+    "housing",
+    "democracy",
+)
+FIXED_COLUMNS = ("area", "period", "indicator", "value", "status")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: dict[str, str]
+    unit: dict[str, str]
+    description: dict[str, str]
+    decimals: int
+    higher_is: str
+    additive: bool
+
+
+@dataclass
+class Series:
+    """One indicator for one area, periods ascending; `values[i]` is None when not published."""
+
+    periods: list[str]
+    values: list[float | None]
+    status: list[str]
+
+    def latest_index(self) -> int:
+        return len(self.periods) - 1
+
+    def value_at(self, period: str) -> float | None:
+        try:
+            return self.values[self.periods.index(period)]
+        except ValueError:
+            return None
+
+
+@dataclass
+class Dataset:
+    id: str
+    meta: dict[str, Any]
+    resource: dict[str, Any]
+    theme: str
+    indicators: list[Indicator]
+    charted: list[Indicator]
+    frame: pd.DataFrame  # every row as strings, exactly as in the package CSV
+    series: dict[tuple[str, str], Series] = field(default_factory=dict)
+    ranks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rows_by_area: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def text(self, key: str, lang: str) -> str:
+        return pick(self.meta.get(key), lang)
+
+
+@dataclass
+class PackageData:
+    directory: Path
+    descriptor: dict[str, Any]
+    areas: AreaIndex
+    datasets: list[Dataset]
+
+    @property
+    def status_meanings(self) -> dict[str, dict[str, str]]:
+        return self.descriptor.get("x-status") or {}
+
+
+def pick(texts: Any, lang: str) -> str:
+    """A fi/sv/en text in `lang`, falling back to English, then Finnish, then anything."""
+    if isinstance(texts, str):
+        return texts
+    if not isinstance(texts, dict) or not texts:
+        return ""
+    return texts.get(lang) or texts.get("en") or texts.get("fi") or next(iter(texts.values()))
+
+
+def load_package(directory: Path, municipality_codes: set[str] | None = None) -> PackageData:
+    """Load `datapackage.json` and every dataset; raise BuildError naming what is wrong."""
+    descriptor_path = directory / "datapackage.json"
+    if not descriptor_path.exists():
+        raise BuildError(
+            f"{descriptor_path}: data package not found; run `python build.py package` first"
+        )
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    areas = load_area_index(directory)
+    datasets: list[Dataset] = []
+    for resource in descriptor.get("resources", []):
+        if resource.get("name") in ("areas", "area_mergers"):
+            continue
+        datasets.append(_load_dataset(directory, resource, descriptor_path))
+    datasets.sort(key=lambda d: _theme_order(d.theme))  # stable: package order within a theme
+    municipalities = municipality_codes or {a.code for a in areas.municipalities()}
+    for dataset in datasets:
+        _rank(dataset, municipalities)
+    return PackageData(directory, descriptor, areas, datasets)
+
+
+def _theme_order(theme: str) -> int:
+    return THEMES.index(theme) if theme in THEMES else len(THEMES)
+
+
+def _load_dataset(directory: Path, resource: dict[str, Any], descriptor_path: Path) -> Dataset:
+    name = resource.get("name", "?")
+    meta = resource.get("x-kuntadata")
+    if not isinstance(meta, dict) or not meta.get("indicators"):
+        raise BuildError(
+            f"{descriptor_path}: resource {name!r} has no x-kuntadata metadata (title, "
+            "indicators, chart), so the site cannot show it; add datasets/"
+            f"{name}.yaml and run `python build.py package` again"
+        )
+    indicators = [
+        Indicator(
+            id=item["id"],
+            title=item.get("title") or {},
+            unit=item.get("unit") or {},
+            description=item.get("description") or {},
+            decimals=int(item.get("decimals") or 0),
+            higher_is=item.get("higher_is") or "neutral",
+            additive=bool(item.get("additive", True)),
+        )
+        for item in meta["indicators"]
+    ]
+    wanted = (meta.get("chart") or {}).get("indicators") or [i.id for i in indicators]
+    charted = [i for i in indicators if i.id in wanted]
+    path = directory / resource.get("path", f"{name}.csv")
+    if not path.exists():
+        raise BuildError(f"{path}: listed in datapackage.json but missing; rebuild the package")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in FIXED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise BuildError(f"{path}: columns {', '.join(missing)} missing; rebuild the package")
+    dataset = Dataset(
+        id=name,
+        meta=meta,
+        resource=resource,
+        theme=meta.get("theme") or "population",
+        indicators=indicators,
+        charted=charted,
+        frame=frame,
+    )
+    dataset.rows_by_area = {code: rows for code, rows in frame.groupby("area", sort=False)}
+    dataset.series = _series(frame, meta.get("dimensions") or [])
+    return dataset
+
+
+def _series(frame: pd.DataFrame, dimensions: list[dict[str, Any]]) -> dict:
+    """Totals over every dimension column, grouped into one Series per (indicator, area)."""
+    totals = frame
+    for dim in dimensions:
+        column = dim.get("column")
+        if column not in totals.columns:
+            continue
+        total = dim.get("total") or ("SSS" if (totals[column] == "SSS").any() else None)
+        if total is None:
+            total = sorted(totals[column].unique())[0] if len(totals) else ""
+        totals = totals[totals[column] == total]
+    totals = totals.sort_values(["indicator", "area", "period"], kind="stable")
+    numbers = pd.to_numeric(totals["value"].replace("", None), errors="coerce")
+    series: dict[tuple[str, str], Series] = {}
+    for indicator, area, period, value, status in zip(
+        totals["indicator"],
+        totals["area"],
+        totals["period"],
+        numbers,
+        totals["status"],
+        strict=True,
+    ):
+        item = series.get((indicator, area))
+        if item is None:
+            item = series[(indicator, area)] = Series([], [], [])
+        item.periods.append(period)
+        item.values.append(None if pd.isna(value) else float(value))
+        item.status.append(status)
+    return series
+
+
+def _rank(dataset: Dataset, municipalities: set[str]) -> None:
+    """Rank municipalities (largest first) in each indicator's latest period, once."""
+    for indicator in dataset.indicators:
+        latest = ""
+        for (ind, area), series in dataset.series.items():
+            if ind == indicator.id and area in municipalities and series.periods:
+                latest = max(latest, series.periods[-1])
+        values = []
+        for (ind, area), series in dataset.series.items():
+            if ind == indicator.id and area in municipalities:
+                value = series.value_at(latest)
+                if value is not None:
+                    values.append((value, area))
+        values.sort(key=lambda item: (-item[0], item[1]))
+        positions: dict[str, int] = {}
+        previous: float | None = None
+        rank = 0
+        for index, (value, area) in enumerate(values, start=1):
+            if value != previous:
+                rank, previous = index, value
+            positions[area] = rank
+        dataset.ranks[indicator.id] = {"period": latest, "rank": positions, "of": len(values)}

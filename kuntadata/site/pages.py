@@ -1,0 +1,231 @@
+"""Contexts of the pages other than the municipality page: home, region, indicator,
+catalogue, Markdown content pages, 404 and the root language chooser.
+
+Templates receive finished strings and lists only (no logic, no formatting in Jinja).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from . import fmt
+from .context import PACKAGE_ZIP, Site, common, relative_root
+from .downloads import table_csv
+from .i18n import LANGUAGE_NAMES, gettext_for
+from .municipality import THEME_TITLES, area_label
+from .package_data import Dataset, Indicator, pick
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def home_page(site: Site, lang: str) -> dict[str, Any]:
+    """All municipalities grouped by region: a plain list that the search box filters."""
+    _ = gettext_for(lang)
+    path = site.home_path(lang)
+    page = common(site, lang, path, pick(site.config.title, lang),
+                  {x: site.home_path(x) for x in site.languages})  # fmt: skip
+    root = page["root"]
+    groups: dict[str, dict[str, Any]] = {}
+    for code in site.municipalities:
+        area = site.areas.get(code)
+        region = area.region if area else ""
+        group = groups.setdefault(
+            region,
+            {"name": site.areas.name(region, lang) if region else _("Other"),
+             "href": root + site.region_path(lang, region) if region in site.regions else "",
+             "municipalities": []},
+        )  # fmt: skip
+        label = area_label(site, code, lang)
+        search = {site.areas.name(code, x).casefold() for x in ("fi", "sv", "en")}
+        group["municipalities"].append(
+            {**label, "href": root + site.municipality_path(lang, code),
+             "search": " ".join(sorted(search))}
+        )  # fmt: skip
+    ordered = sorted(groups.items(), key=lambda item: item[0] or "ZZ")
+    for _code, group in ordered:
+        group["municipalities"].sort(key=lambda m: m["name"].casefold())
+    indicators = [
+        {"title": pick(i.title, lang), "href": root + site.indicator_path(lang, i.id)}
+        for d in site.package.datasets for i in d.charted
+    ]  # fmt: skip
+    return {
+        "page": page,
+        "regions": [g for _c, g in ordered],
+        "count": len(site.municipalities),
+        "indicators": indicators,
+        "data_href": root + site.section_path(lang, "data"),
+    }
+
+
+def region_page(site: Site, code: str, lang: str) -> dict[str, Any]:
+    """The region's municipalities side by side: one table per dataset, latest values."""
+    _ = gettext_for(lang)
+    path = site.region_path(lang, code)
+    name = site.areas.name(code, lang)
+    page = common(site, lang, path, name, {x: site.region_path(x, code) for x in site.languages})
+    root = page["root"]
+    members = [m for m in site.municipalities if site.areas.get(m).region == code]
+    tables = []
+    for dataset in site.package.datasets:
+        columns = [_column(dataset, i, lang) for i in dataset.charted]
+        rows = []
+        for member in [*members, code, "SSS"]:
+            cells = [_latest_text(dataset, i, member, lang) for i in dataset.charted]
+            href = root + site.municipality_path(lang, member) if member in members else ""
+            rows.append({"name": site.areas.name(member, lang), "href": href, "cells": cells,
+                         "total": member not in members})  # fmt: skip
+        tables.append({"caption": f"{dataset.text('title', lang)} – {name}",
+                       "columns": columns, "rows": rows,
+                       "source": dataset.text("attribution", lang)})  # fmt: skip
+    return {"page": page, "region": {"name": name}, "tables": tables,
+            "count": len(members)}  # fmt: skip
+
+
+def _column(dataset: Dataset, indicator: Indicator, lang: str) -> str:
+    period = dataset.ranks.get(indicator.id, {}).get("period", "")
+    unit = pick(indicator.unit, lang)
+    return f"{pick(indicator.title, lang)} ({unit}, {period})" if period else pick(
+        indicator.title, lang
+    )
+
+
+def _latest_text(dataset: Dataset, indicator: Indicator, code: str, lang: str) -> str:
+    series = dataset.series.get((indicator.id, code))
+    period = dataset.ranks.get(indicator.id, {}).get("period", "")
+    if series is None or period not in series.periods:
+        return "–"
+    at = series.periods.index(period)
+    return fmt.number(series.values[at], indicator.decimals, lang) or series.status[at] or "–"
+
+
+def indicator_page(
+    site: Site, dataset: Dataset, indicator: Indicator, lang: str
+) -> tuple[dict[str, Any], tuple[str, str]]:
+    """Every municipality in scope ranked, with regions and the country; plus its CSV."""
+    _ = gettext_for(lang)
+    path = site.indicator_path(lang, indicator.id)
+    title = pick(indicator.title, lang)
+    page = common(site, lang, path, title,
+                  {x: site.indicator_path(x, indicator.id) for x in site.languages})  # fmt: skip
+    root = page["root"]
+    ranks = dataset.ranks.get(indicator.id, {})
+    period = ranks.get("period", "")
+    positions = ranks.get("rank", {})
+    ranked = sorted(site.municipalities, key=lambda c: (positions.get(c, 10**6), c))
+    rows, csv_rows = [], []
+    for code in ranked:
+        series = dataset.series.get((indicator.id, code))
+        value = series.value_at(period) if series else None
+        earlier = fmt.shift_period(period, 1) if period else None
+        fraction = fmt.change(value, series.value_at(earlier)) if series and earlier else None
+        area = site.areas.get(code)
+        rows.append({
+            "rank": str(positions[code]) if code in positions else "–",
+            "name": site.areas.name(code, lang),
+            "href": root + site.municipality_path(lang, code),
+            "region": site.areas.name(area.region, lang) if area and area.region else "",
+            "value": fmt.number(value, indicator.decimals, lang) or _("no data"),
+            "change": fmt.percent(fraction, lang, signed=True) if fraction is not None else "–",
+        })  # fmt: skip
+        csv_rows.append([str(positions.get(code, "")), code, site.areas.name(code, lang),
+                         period, fmt.plain_number(value, indicator.decimals)])  # fmt: skip
+    comparison = [
+        {"name": site.areas.name(code, lang), "value": _latest_text(dataset, indicator, code, lang)}
+        for code in ["SSS", *site.regions]
+    ]
+    csv_path = f"data/{lang}/indikaattori/{indicator.id}.csv"
+    context = {
+        "page": page,
+        "indicator": {
+            "title": title,
+            "unit": pick(indicator.unit, lang),
+            "description": pick(indicator.description, lang),
+            "period": period,
+            "source": dataset.text("attribution", lang),
+            "dataset": dataset.text("title", lang),
+            "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),
+        },
+        "rows": rows,
+        "comparison": comparison,
+        "csv_href": root + csv_path,
+    }
+    page["csv_links"].append({"href": root + csv_path, "title": title})
+    header = ["rank", "area_code", "area_name", "period", "value"]
+    return context, (csv_path, table_csv(header, csv_rows))
+
+
+def catalogue_page(site: Site, lang: str) -> dict[str, Any]:
+    """Every dataset with its source, licence, dates and downloads."""
+    _ = gettext_for(lang)
+    path = site.section_path(lang, "data")
+    page = common(site, lang, path, _("Data and downloads"),
+                  {x: site.section_path(x, "data") for x in site.languages})  # fmt: skip
+    root = page["root"]
+    datasets = []
+    for dataset in site.package.datasets:
+        csv_name = Path(dataset.resource.get("path") or f"{dataset.id}.csv").name
+        datasets.append({
+            "id": dataset.id,
+            "title": dataset.text("title", lang),
+            "description": dataset.text("description", lang),
+            "theme": _(THEME_TITLES.get(dataset.theme, dataset.theme)),
+            "source": dataset.text("attribution", lang),
+            "table": dataset.text("table_title", lang),
+            "licence": dataset.meta.get("licence") or "CC-BY-4.0",
+            "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),
+            "updated": fmt.long_date(dataset.meta.get("updated"), lang),
+            "csv_href": root + f"data/package/{csv_name}",
+            "csv_name": csv_name,
+            "indicators": [{"title": pick(i.title, lang),
+                            "href": root + site.indicator_path(lang, i.id)}
+                           for i in dataset.charted],
+        })  # fmt: skip
+    return {
+        "page": page,
+        "datasets": datasets,
+        "package_href": root + PACKAGE_ZIP,
+        "descriptor_href": root + "data/package/datapackage.json",
+    }
+
+
+def content_page(
+    site: Site, lang: str, section: str, markdown: str, values: dict[str, str]
+) -> dict[str, Any]:
+    """A Markdown page from content/<lang>/; `{placeholders}` filled from site.yaml."""
+    text = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), markdown)
+    title_match = re.search(r"^#\s+(.+)$", text, re.M)
+    title = title_match.group(1).strip() if title_match else section
+    body = _MARKDOWN.render(text)
+    path = site.section_path(lang, section)
+    page = common(site, lang, path, title, {x: site.section_path(x, section) for x in
+                                            site.languages})  # fmt: skip
+    page["heading"] = ""  # the Markdown carries its own <h1>
+    from markupsafe import Markup
+
+    return {"page": page, "body": Markup(body)}
+
+
+def not_found_page(site: Site) -> dict[str, Any]:
+    lang = site.languages[0]
+    _ = gettext_for(lang)
+    page = common(site, lang, "404.html", _("Page not found"),
+                  {x: site.home_path(x) for x in site.languages}, absolute_links=True)
+    links = [{"lang": x, "name": LANGUAGE_NAMES[x], "href": site.base_path + site.home_path(x)}
+             for x in site.languages]  # fmt: skip
+    return {"page": page, "links": links}
+
+
+def root_index(site: Site) -> dict[str, Any]:
+    lang = site.languages[0]
+    links = [
+        {"lang": x, "name": LANGUAGE_NAMES[x], "title": pick(site.config.title, x),
+         "href": relative_root("") + site.home_path(x)}
+        for x in site.languages
+    ]  # fmt: skip
+    return {"lang": lang, "title": pick(site.config.title, lang), "links": links,
+            "css_href": "static/site.css",
+            "primary_color": (site.config.theme or {}).get("primary_color") or "#0b4f8a"}
