@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -30,7 +30,7 @@ class Options:
     strict: bool
     offline: bool
     only: tuple[str, ...]
-    base_url: str | None = None
+    stats: dict[str, object] = field(default_factory=dict)
 
 
 class KuntadataGroup(click.Group):
@@ -60,14 +60,14 @@ def cli(ctx: click.Context, only, offline, strict, debug, root) -> None:
     ctx.obj = Options(paths=paths, debug=debug, strict=strict, offline=offline, only=only)
 
 
-def _load(opts: Options):
+def _load(opts: Options, *, all_datasets: bool = False):
     from kuntadata.areas import load_areas
     from kuntadata.config import load_site_config
     from kuntadata.package import AREAS_DIR
     from kuntadata.spec import load_dataset_specs
 
     config = load_site_config(opts.paths.site_config)
-    specs = load_dataset_specs(opts.paths.datasets, opts.only)
+    specs = load_dataset_specs(opts.paths.datasets, () if all_datasets else opts.only)
     areas = load_areas(opts.paths.raw / AREAS_DIR)
     areas.resolve_scope(config.scope)
     return config, specs, areas
@@ -105,6 +105,7 @@ def fetch(opts: Options) -> None:
         f"{counts['offline']} offline, {counts['failed']} failed; {summary.api_calls} API calls "
         f"({summary.retries} retries) in {summary.seconds:.1f} s"
     )
+    opts.stats.update(api_calls=summary.api_calls)
     for warning in summary.warnings:
         click.secho(f"  warning: {warning}", fg="yellow")
     if summary.failed:
@@ -120,13 +121,12 @@ def package(opts: Options) -> None:
     """Turn data/raw/ into the validated data package in data/package/."""
     from kuntadata.package import build_package
 
-    config, specs, areas = _load(opts)
+    config, specs, areas = _load(opts, all_datasets=True)
     if opts.only:
-        config_specs = specs
-    else:
-        config_specs = specs
-    click.secho(f"package: {len(config_specs)} dataset(s) → {opts.paths.package}", bold=True)
-    summary = build_package(opts.paths, config, config_specs, areas)
+        click.echo("package: --only applies to fetch; the package always holds every dataset")
+    click.secho(f"package: {len(specs)} dataset(s) → {opts.paths.package}", bold=True)
+    summary = build_package(opts.paths, config, specs, areas)
+    opts.stats.update(datasets=summary.datasets, rows=summary.rows)
     for warning in summary.warnings:
         click.secho(f"  warning: {warning}", fg="yellow")
     click.echo(f"package: {summary.datasets} datasets, {summary.rows:,} rows, valid, "
@@ -162,6 +162,7 @@ def site(opts: Options, base_url: str | None) -> None:
     config = load_site_config(opts.paths.site_config)
     click.secho(f"site: building {', '.join(config.languages)} → {opts.paths.site}", bold=True)
     summary = build_site(opts.paths, config, base_url=base_url, progress=click.echo)
+    opts.stats.update(pages=summary.pages)
     click.echo(f"site: {summary.pages:,} pages, {summary.files:,} files in "
                f"{summary.seconds:.1f} s")
 
@@ -186,7 +187,13 @@ def all_stages(ctx: click.Context, base_url: str | None) -> None:
     ctx.invoke(package)
     ctx.invoke(validate)
     ctx.invoke(site, base_url=base_url)
-    click.secho(f"all: done in {time.perf_counter() - started:.1f} s", bold=True)
+    stats = ctx.obj.stats
+    click.secho(
+        f"all: {stats.get('datasets', 0)} datasets, {stats.get('rows', 0):,} rows, "
+        f"{stats.get('api_calls', 0)} API calls, {stats.get('pages', 0):,} pages "
+        f"in {time.perf_counter() - started:.1f} s",
+        bold=True,
+    )
 
 
 if __name__ == "__main__":

@@ -78,6 +78,12 @@ def build_package(
     tidied: list[TidyDataset] = []
     for spec in specs:
         directory = snapshot_dir(paths.raw, SOURCE_OF_KIND[spec.kind], spec.id)
+        if not spec.verified and not (directory / "provenance.json").exists():
+            summary.warnings.append(
+                f"{spec.id}: skipped: spec not yet verified against the live source and no "
+                f"snapshot in {directory}; a build with internet fetches it"
+            )
+            continue
         try:
             tidied.append(_tidy(spec, directory, area_codes))
         except PackageError as exc:

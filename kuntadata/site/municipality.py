@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
+
 from . import fmt
 from .charts import ChartTexts, chart_template, fill_chart, vega_locale
 from .context import Site, common
@@ -17,15 +19,22 @@ from .i18n import gettext_for
 from .meta import municipality_jsonld
 from .package_data import Dataset, Indicator, Series, pick
 
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "extract, translate later"
+    """Marks a string for extraction; it is translated where it is shown."""
+    return message
+
+
 THEME_TITLES = {
-    "population": "Population",
-    "economy": "Economy and finances",
-    "work": "Work and business",
-    "education": "Education",
-    "wellbeing": "Wellbeing",
-    "environment": "Environment",
-    "housing": "Housing",
-    "democracy": "Democracy",
+    "population": N_("Population"),
+    "economy": N_("Economy and finances"),
+    "work": N_("Work and business"),
+    "education": N_("Education"),
+    "wellbeing": N_("Wellbeing"),
+    "environment": N_("Environment"),
+    "housing": N_("Housing"),
+    "democracy": N_("Democracy"),
 }
 
 
@@ -153,7 +162,7 @@ def chart_block(
         texts = ChartTexts(period=_("Period"), area=_("Area"), unit=unit)
         kind = (dataset.meta.get("chart") or {}).get("type") or "line"
         template = chart_template(kind, indicator.additive, indicator.decimals, texts)
-        block["spec"] = fill_chart(template, block["csv_href"], present)
+        block["spec"] = Markup(fill_chart(template, block["csv_href"], present))
     return block, (csv_path, csv_text)
 
 
@@ -249,7 +258,7 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[tupl
         site.areas.merged_into(code)
     ]  # fmt: skip
     page["has_charts"] = True
-    page["vega_locale"] = vega_locale(lang)
+    page["vega_locale"] = Markup(vega_locale(lang).replace("<", "\\u003c"))
     page["jsonld"] = municipality_jsonld(site, code, lang, page, files)
     context = {
         "page": page,

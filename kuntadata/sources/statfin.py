@@ -370,11 +370,17 @@ def _match_value(
         for code, text in zip(match["values"], match["valueTexts"], strict=False):
             if text.casefold() == folded:
                 return code
-    pairs = {f"{c} ({t})": c for c, t in zip(codes, var["valueTexts"], strict=False)}
-    close = difflib.get_close_matches(
-        wanted, list(pairs) + list(var["valueTexts"]), n=4, cutoff=0.5
-    )
-    hint = f"; close matches: {', '.join(close)}" if close else ""
+    by_key: dict[str, str] = {}
+    for code, text in zip(codes, var["valueTexts"], strict=False):
+        by_key.setdefault(code, code)
+        by_key.setdefault(text, code)
+    texts = dict(zip(codes, var["valueTexts"], strict=False))
+    close: list[str] = []
+    for key in difflib.get_close_matches(wanted, list(by_key), n=6, cutoff=0.5):
+        shown = f"{by_key[key]} ({texts.get(by_key[key], '')})"
+        if shown not in close:
+            close.append(shown)
+    hint = f"; close matches: {', '.join(close[:4])}" if close else ""
     problems.append(f"{where}: {wanted!r} is not a value of {var['text']!r} ({var['code']}){hint}")
     return None
 

@@ -1,0 +1,270 @@
+"""File source (`kind: file`): a CSV, XLSX or PX file from the repository or an http(s) URL.
+
+The file is snapshotted like any response (a repository file is copied with its sha256), so
+the package stage reads only `data/raw/`. It is also read once here, before the snapshot is
+written, so a wrong encoding or a missing column fails the fetch and keeps the last good
+snapshot instead of replacing it with a file the package stage cannot use.
+
+Reading is format-specific and kept here; mapping columns to the tidy table is in
+`kuntadata.tidy_files`. Real StatFin downloads come in several flavours (FORMATS.md §1.8):
+`;` or `,`, cp1252 or UTF-8, with or without a title line, years as columns; all are
+detected when the spec does not declare them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..errors import FetchError, SpecError
+from ..snapshot import now_utc
+from ..spec import DatasetSpec
+from .base import FetchedFile, FetchRequest, SourceResult
+from .http import HttpClient, Response
+
+FORMATS = ("csv", "xlsx", "px")
+MIRROR_ENV = "KUNTADATA_FILES_URL"
+DELIMITERS = (";", ",", "\t")
+_C1_CONTROLS = re.compile("[\x80-\x9f]")
+
+
+@dataclass
+class RawTable:
+    """A file as a header and rows of cells (str, number or None), before any mapping."""
+
+    name: str
+    header: list[str]
+    rows: list[list[Any]]
+    title: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    aliases: dict[str, str] = field(default_factory=dict)  # other names → header name
+
+    def column(self, wanted: str, key: str) -> int:
+        """Index of a column; SpecError names it, the spec key, and the columns found."""
+        name = wanted if wanted in self.header else self.aliases.get(wanted)
+        if name is None:
+            folded = {h.casefold(): h for h in self.header}
+            name = folded.get(wanted.casefold())
+        if name is None:
+            raise SpecError(
+                f"{self.name}: column {wanted!r} ({key}) not found; "
+                f"columns found: {', '.join(self.header)}"
+            )
+        return self.header.index(name)
+
+
+def fetch(request: FetchRequest) -> SourceResult:
+    """The adapter entry point registered for `kind: file`."""
+    root = request.config.path.parent if request.config.path else Path.cwd()
+    return fetch_file(request.spec, request.client, root)
+
+
+def is_url(path: str) -> bool:
+    return path.startswith(("http://", "https://"))
+
+
+def file_format(spec: DatasetSpec) -> str:
+    fmt = spec.source.get("format") or Path(urlsplit(spec.source["path"]).path).suffix[1:]
+    fmt = str(fmt).lower()
+    if fmt not in FORMATS:
+        raise SpecError(
+            f"{spec.label}: source.format: cannot tell the format of {spec.source['path']!r}; "
+            f"set format: to one of {', '.join(FORMATS)}"
+        )
+    return fmt
+
+
+def mirror_url(url: str) -> str:
+    """Where to fetch `url` from: `KUNTADATA_FILES_URL` names a mirror (a local test server)
+    that serves `{mirror}/{host}{path}`; the spec keeps the canonical address."""
+    mirror = os.environ.get(MIRROR_ENV)
+    if not mirror:
+        return url
+    parts = urlsplit(url)
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{mirror.rstrip('/')}/{parts.netloc}{parts.path}{query}"
+
+
+def fetch_file(spec: DatasetSpec, client: HttpClient, root: Path) -> SourceResult:
+    """Fetch or copy the file, read it once to check it, and return it for the snapshot."""
+    path = str(spec.source["path"])
+    fmt = file_format(spec)
+    if is_url(path):
+        url = mirror_url(path)
+        response = client.get(url, expect="bytes", what=f"{spec.id}: file {path}")
+        head = response.content[:200].lstrip().lower()
+        if fmt != "px" and head.startswith((b"<!doctype", b"<html")):
+            raise FetchError(
+                f"{spec.id}: {path} answered with an HTML page, not a {fmt} file",
+                url=url,
+                status=response.status,
+                body=response.content,
+                hint="check that source.path points at the file itself, not a web page",
+            )
+    else:
+        local = (root / path).resolve()
+        if not local.is_relative_to(root.resolve()) or not local.is_file():
+            raise SpecError(
+                f"{spec.label}: source.path: {path!r} is not a file in the repository "
+                f"({root}); give a path relative to the repository root or an http(s) URL"
+            )
+        response = Response(
+            url=Path(path).as_posix(),
+            method="FILE",
+            status=200,
+            content=local.read_bytes(),
+            headers={},
+            fetched_at=now_utc(),
+        )
+    read_table(spec, response.content, path)
+    result = SourceResult()
+    result.files.append(FetchedFile(f"data.{fmt}", response, "data", ""))
+    result.provenance = {"path": path, "format": fmt}
+    if is_url(path) and response.url != path:
+        result.provenance["canonical_url"] = path
+    return result
+
+
+def read_table(spec: DatasetSpec, data: bytes, name: str) -> RawTable:
+    """The file's header and rows; SpecError names the file and the fix."""
+    fmt = file_format(spec)
+    if fmt == "xlsx":
+        return read_xlsx(data, name, spec.source.get("sheet"), spec.source.get("skip_rows"))
+    if fmt == "px":
+        return read_px(data, name)
+    text, encoding = decode(data, name, spec.source.get("encoding"))
+    return read_csv(
+        text, name, spec.source.get("delimiter"), spec.source.get("skip_rows"), encoding
+    )
+
+
+def decode(data: bytes, name: str, declared: str | None) -> tuple[str, str]:
+    """Decode with the declared encoding, or detect UTF-8 / cp1252 / ISO-8859-15.
+
+    A declared single-byte encoding that "works" on a UTF-8 file would silently give
+    `Ã¤` for `ä`, so that case is an error too.
+    """
+    if not declared:
+        detected = encoding_that_fits(data)
+        if detected is None:
+            raise SpecError(f"{name}: cannot tell the text encoding; set source.encoding")
+        return data.decode(detected), detected
+    try:
+        text = data.decode(declared)
+    except LookupError:
+        raise SpecError(f"{name}: source.encoding {declared!r} is not a known encoding") from None
+    except UnicodeDecodeError as exc:
+        fits = encoding_that_fits(data)
+        hint = f"it decodes as {fits}: set encoding: {fits}" if fits else "re-save it as UTF-8"
+        raise SpecError(
+            f"{name}: cannot be read as {declared} (byte 0x{data[exc.start]:02x} at "
+            f"position {exc.start}); {hint}"
+        ) from None
+    if _normal(declared) != "utf-8" and _is_utf8_text(data):
+        raise SpecError(
+            f"{name}: encoding {declared} was declared but the file is UTF-8 "
+            "(its letters would read as 'Ã¤' for 'ä'); "
+            "set encoding: utf-8"
+        )
+    return text.removeprefix("\ufeff"), declared
+
+
+def encoding_that_fits(data: bytes) -> str | None:
+    if _is_utf8_text(data) or data.isascii():
+        return "utf-8"
+    for candidate in ("cp1252", "iso-8859-15"):
+        try:
+            text = data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        if not _C1_CONTROLS.search(text):
+            return candidate
+    return None
+
+
+def _is_utf8_text(data: bytes) -> bool:
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _normal(encoding: str) -> str:
+    name = encoding.lower().replace("_", "-")
+    return "utf-8" if name in ("utf-8", "utf8", "utf-8-sig") else name
+
+
+def read_csv(
+    text: str, name: str, delimiter: str | None, skip_rows: int | None, encoding: str = ""
+) -> RawTable:
+    """A StatFin CSV: an optional title line and blank line (UI download), then the header."""
+    lines = text.splitlines()
+    title = ""
+    if skip_rows is None:
+        skip_rows = 0
+        if len(lines) > 2 and not lines[1].strip() and _fields(lines[0]) == 1:
+            skip_rows = 2  # "CSV with heading": title, blank line, header
+    if skip_rows:
+        title = lines[0].strip().strip('"')
+    body = [line for line in lines[skip_rows:] if line.strip()]
+    if not body:
+        raise SpecError(f"{name}: no header row after {skip_rows} skipped line(s)")
+    delimiter = delimiter or max(DELIMITERS, key=lambda d: _fields(body[0], d))
+    rows = list(csv.reader(io.StringIO("\n".join(body)), delimiter=delimiter))
+    header = [h.strip() for h in rows[0]]
+    return RawTable(name, header, rows[1:], title, encoding, delimiter)
+
+
+def _fields(line: str, delimiter: str | None = None) -> int:
+    if delimiter is None:
+        return max(_fields(line, d) for d in DELIMITERS)
+    return len(next(csv.reader([line], delimiter=delimiter), []))
+
+
+def read_xlsx(data: bytes, name: str, sheet: str | None, skip_rows: int | None) -> RawTable:
+    """The first (or the named) sheet; numbers stay numbers, so no decimal-comma guessing."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for a broken file
+        raise SpecError(f"{name}: not a readable XLSX file ({exc})") from None
+    if sheet and sheet not in book.sheetnames:
+        raise SpecError(f"{name}: no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}")
+    worksheet = book[sheet] if sheet else book.worksheets[0]
+    rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
+    rows = [r for r in rows if any(c not in (None, "") for c in r)]
+    skip = skip_rows or 0
+    if skip_rows is None and len(rows) > 1 and sum(c not in (None, "") for c in rows[0]) == 1:
+        skip = 1  # a title row above the header
+    if len(rows) <= skip:
+        raise SpecError(f"{name}: no header row in sheet {worksheet.title!r}")
+    header = [str(c).strip() if c is not None else "" for c in rows[skip]]
+    title = str(rows[0][0]) if skip else ""
+    return RawTable(name, header, rows[skip + 1 :], title)
+
+
+def read_px(data: bytes, name: str) -> RawTable:
+    """A PX table as a long table: one column per variable (value codes) and `VALUE`."""
+    from .px import parse_px
+
+    table = parse_px(data, name)
+    header = [v.code for v in table.variables] + ["VALUE"]
+    aliases = {n: v.code for v in table.variables for n in v.names.values()}
+    rows: list[list[Any]] = []
+    combos = itertools.product(*(v.codes for v in table.variables))
+    for codes, value, status in zip(combos, table.data, table.status, strict=True):
+        rows.append([*codes, value if value is not None else (status or "..")])
+    title = next(iter(table.titles.values()), "")
+    return RawTable(name, header, rows, title, aliases=aliases)

@@ -1,0 +1,64 @@
+/* kuntadata: progressive enhancement only. Without JavaScript every page still shows its
+   sentences, tables and download links; this file adds the charts and the search filter. */
+(function () {
+  "use strict";
+
+  function normalise(text) {
+    return text.toLocaleLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").trim();
+  }
+
+  function setupSearch() {
+    var box = document.querySelector("[data-search]");
+    if (!box) return;
+    var input = box.querySelector("input");
+    var status = box.querySelector("[role=status]");
+    var items = Array.prototype.slice.call(document.querySelectorAll("li[data-names]"));
+    var names = items.map(function (li) { return normalise(li.getAttribute("data-names")); });
+    var groups = Array.prototype.slice.call(document.querySelectorAll("[data-region]"));
+    box.hidden = false;
+    input.addEventListener("input", function () {
+      var query = normalise(input.value);
+      var found = 0;
+      items.forEach(function (li, i) {
+        var match = !query || names[i].indexOf(query) !== -1;
+        li.hidden = !match;
+        if (match) found += 1;
+      });
+      groups.forEach(function (group) {
+        group.hidden = !group.querySelector("li[data-names]:not([hidden])");
+      });
+      if (!query) { status.textContent = ""; return; }
+      status.textContent = found ? status.getAttribute("data-some").replace("{n}", found)
+                                 : status.getAttribute("data-none");
+    });
+  }
+
+  function setupCharts() {
+    var charts = document.querySelectorAll("[data-spec]");
+    if (!charts.length || typeof window.vegaEmbed !== "function") return;
+    var locale = JSON.parse(document.getElementById("vega-locale").textContent);
+    Array.prototype.forEach.call(charts, function (element) {
+      var spec = JSON.parse(document.getElementById(element.getAttribute("data-spec")).textContent);
+      window.vegaEmbed(element, spec, {
+        renderer: "svg",
+        actions: false,
+        formatLocale: locale.number,
+        timeFormatLocale: locale.time
+      }).then(function () {
+        element.setAttribute("data-rendered", "true");
+      }).catch(function (error) {
+        element.setAttribute("data-error", String(error));
+        element.hidden = true;  /* the sentence and the table still carry every number */
+      });
+    });
+  }
+
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setupSearch();
+    setupCharts();
+  });
+})();

@@ -1,0 +1,110 @@
+"""build.py as a user runs it: exit codes, messages, summaries, the offline default."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from project import REPO, make_project, tree
+
+_spec = importlib.util.spec_from_file_location("build_cli", REPO / "build.py")
+build_cli = importlib.util.module_from_spec(_spec)
+sys.modules["build_cli"] = build_cli
+_spec.loader.exec_module(build_cli)
+
+
+def run(root: Path, *args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(build_cli.cli, ["--root", str(root), *args], env=env)
+
+
+def closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/PxWeb/api/v1"
+
+
+def test_committed_snapshots_build_the_package_offline(tmp_path):
+    root = make_project(tmp_path, ("families", "population"), with_snapshots=True)
+    result = run(root, "--offline", "fetch", "package", "validate")
+    assert result.exit_code == 0, result.output
+    assert "population: offline, using snapshot fetched" in result.output
+    assert "validate: the package is valid" in result.output
+    rows = list(csv.DictReader((root / "data/package/population.csv").open(encoding="utf-8")))
+    helsinki = {r["period"]: r["value"] for r in rows if r["area"] == "KU091"}
+    assert helsinki["2025"] == "694392"  # the recorded real StatFin response
+    assert helsinki["2021"] == "658457"
+    assert {r["area"] for r in rows} == {"SSS", "KU049", "KU091", "KU092"}
+
+
+def test_unreachable_source_keeps_snapshots_and_says_so(tmp_path):
+    root = make_project(tmp_path, ("families",), with_snapshots=True)
+    before = tree(root / "data" / "raw")
+    result = run(root, "fetch", env={"KUNTADATA_STATFIN_URL": closed_port_url()})
+    assert result.exit_code == 0, result.output
+    assert "source unreachable; kept the last good snapshot fetched" in result.output
+    assert "0 fetched, 1 kept from snapshots" in result.output
+    assert tree(root / "data" / "raw") == before
+    strict = run(root, "--strict", "fetch", env={"KUNTADATA_STATFIN_URL": closed_port_url()})
+    assert strict.exit_code == 1
+    assert "--strict: 1 warning(s) in fetch" in strict.output
+
+
+def test_no_snapshot_and_no_source_fails_with_what_to_do(tmp_path):
+    root = make_project(tmp_path, ("families",))
+    result = run(root, "fetch", env={"KUNTADATA_STATFIN_URL": closed_port_url()})
+    assert result.exit_code == 1
+    assert "families: FAILED and no earlier snapshot exists" in result.output
+    assert "cannot connect to 127.0.0.1" in result.output
+    assert "Traceback" not in result.output
+    offline = run(root, "--offline", "fetch")
+    assert offline.exit_code == 1
+    assert "run `python build.py fetch` with internet first" in offline.output
+
+
+def test_fetch_against_the_emulator_prints_progress_and_summary(tmp_path, pxweb_server):
+    root = make_project(tmp_path, ("families",))
+    result = run(root, "fetch", env={"KUNTADATA_STATFIN_URL": pxweb_server.url})
+    assert result.exit_code == 0, result.output
+    assert "fetch: 1 dataset(s), live sources" in result.output
+    assert "families: fetched 5 responses → data/raw/statfin/families" in result.output
+    assert "1 fetched, 0 kept from snapshots, 0 offline, 0 failed; 5 API calls" in result.output
+
+
+def test_bad_spec_aborts_once_with_every_problem(tmp_path):
+    root = make_project(tmp_path, ("families",))
+    (root / "datasets" / "broken.yaml").write_text("title: {fi: x}\ntheme: [\n", "utf-8")
+    result = run(root, "--offline", "fetch")
+    assert result.exit_code == 1
+    assert "datasets/broken.yaml:3: malformed YAML" in result.output
+    assert "Aborted with 1 error in datasets/" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    root = make_project(tmp_path, ("families",))
+    (root / "datasets" / "broken.yaml").write_text("title: [\n", "utf-8")
+    result = run(root, "--debug", "--offline", "fetch")
+    assert result.exit_code == 1
+    assert result.exc_info is not None and result.exc_info[0].__name__ == "SpecError"
+
+
+def test_validate_without_a_package_says_which_command_makes_it(tmp_path):
+    root = make_project(tmp_path, ("families",))
+    result = run(root, "validate")
+    assert result.exit_code == 1
+    assert "datapackage.json: missing; run `python build.py package` first" in result.output
+
+
+@pytest.mark.parametrize("bad", ["site.yaml"])
+def test_bad_site_config_is_reported(tmp_path, bad):
+    root = make_project(tmp_path, ("families",))
+    (root / bad).write_text("title: {fi: X}\nlanguages: [fi, de]\nscope: all\n", "utf-8")
+    result = run(root, "--offline", "fetch")
+    assert result.exit_code == 1
+    assert "site.yaml:2: languages[1]: 'de' is not one of 'fi', 'sv', 'en'" in result.output
