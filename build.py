@@ -51,8 +51,12 @@ class KuntadataGroup(click.Group):
 @click.option("--offline", is_flag=True, help="Use the snapshots in data/raw/; no network.")
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (for CI).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Project root (default: this repository).")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Project root (default: this repository).",
+)
 @click.pass_context
 def cli(ctx: click.Context, only, offline, strict, debug, root) -> None:
     """Build the kuntadata data package and site. Commands can be chained: `package validate`."""
@@ -96,10 +100,13 @@ def fetch(opts: Options) -> None:
             bar.render_finish()  # type: ignore[attr-defined]
             bar_state["bar"] = None
 
-    summary = fetch_datasets(opts.paths, config, specs, areas, offline=opts.offline,
-                             report=click.echo, on_query=on_query)
-    counts = {s: sum(o.status == s for o in summary.outcomes)
-              for s in ("fetched", "kept", "offline", "failed")}
+    summary = fetch_datasets(
+        opts.paths, config, specs, areas, offline=opts.offline, report=click.echo, on_query=on_query
+    )
+    counts = {
+        s: sum(o.status == s for o in summary.outcomes)
+        for s in ("fetched", "kept", "offline", "failed")
+    }
     click.echo(
         f"fetch: {counts['fetched']} fetched, {counts['kept']} kept from snapshots, "
         f"{counts['offline']} offline, {counts['failed']} failed; {summary.api_calls} API calls "
@@ -129,8 +136,10 @@ def package(opts: Options) -> None:
     opts.stats.update(datasets=summary.datasets, rows=summary.rows)
     for warning in summary.warnings:
         click.secho(f"  warning: {warning}", fg="yellow")
-    click.echo(f"package: {summary.datasets} datasets, {summary.rows:,} rows, valid, "
-               f"in {summary.seconds:.1f} s")
+    click.echo(
+        f"package: {summary.datasets} datasets, {summary.rows:,} rows, valid, "
+        f"in {summary.seconds:.1f} s"
+    )
     if opts.strict and summary.warnings:
         raise click.ClickException(f"--strict: {len(summary.warnings)} warning(s) in package")
 
@@ -163,8 +172,7 @@ def site(opts: Options, base_url: str | None) -> None:
     click.secho(f"site: building {', '.join(config.languages)} → {opts.paths.site}", bold=True)
     summary = build_site(opts.paths, config, base_url=base_url, progress=click.echo)
     opts.stats.update(pages=summary.pages)
-    click.echo(f"site: {summary.pages:,} pages, {summary.files:,} files in "
-               f"{summary.seconds:.1f} s")
+    click.echo(f"site: {summary.pages:,} pages, {summary.files:,} files in {summary.seconds:.1f} s")
 
 
 @cli.command()

@@ -139,6 +139,7 @@ def _fetch_one(spec, config, areas, client, on_query, plans, summary):
         wanted_areas=wanted_areas(spec, areas, config.scope),
         plan=(plans or {}).get(spec.id),
         on_query=on_query,
+        optional_areas=frozenset(a.code for a in areas.all() if a.valid_to),
     )
     result = adapter(request)
     summary.warnings.extend(result.warnings)

@@ -189,7 +189,7 @@ def _write_dataset(item: TidyDataset, out: Path) -> dict[str, Any]:
             "name": "period",
             "type": "string",
             "title": "Period",
-            "description": "Year (2025), quarter (2025Q3) or month (2025M07) as the source gives it",
+            "description": "Year (2025), quarter (2025Q3) or month (2025M07), as in the source",
         },
     ]
     for dim in item.meta["dimensions"]:

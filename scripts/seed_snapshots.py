@@ -27,6 +27,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
+from pxweb_server import PxWebServer  # noqa: E402
+
 from kuntadata.areas import load_areas  # noqa: E402
 from kuntadata.config import load_site_config  # noqa: E402
 from kuntadata.fetch import fetch_datasets  # noqa: E402
@@ -34,7 +36,6 @@ from kuntadata.package import AREAS_DIR  # noqa: E402
 from kuntadata.paths import ProjectPaths  # noqa: E402
 from kuntadata.sources.statfin import PlannedQuery  # noqa: E402
 from kuntadata.spec import load_dataset_specs  # noqa: E402
-from pxweb_server import PxWebServer  # noqa: E402
 
 REPLAYED = {
     "families": {
@@ -74,8 +75,9 @@ def main(argv: list[str]) -> int:
         config = load_site_config(paths.site_config)
         specs = load_dataset_specs(paths.datasets, only)
         areas = load_areas(paths.raw / AREAS_DIR)
-        summary = fetch_datasets(paths, config, specs, areas, plans=PLANS,
-                                 provenance_extra=REPLAYED)
+        summary = fetch_datasets(
+            paths, config, specs, areas, plans=PLANS, provenance_extra=REPLAYED
+        )
     for warning in summary.warnings:
         print(f"warning: {warning}")
     print(f"{summary.api_calls} API calls in {summary.seconds:.1f} s")

@@ -9,8 +9,12 @@ REPO = Path(__file__).resolve().parent.parent
 AREAS = Path("data/raw/classification/areas")
 
 
-def make_project(root: Path, datasets: tuple[str, ...] = ("families",), scope: str = "all",
-                 with_snapshots: bool = False) -> Path:
+def make_project(
+    root: Path,
+    datasets: tuple[str, ...] = ("families",),
+    scope: str = "all",
+    with_snapshots: bool = False,
+) -> Path:
     """Copy the config, the named dataset specs and the areas reference into `root`."""
     (root / "datasets").mkdir(parents=True)
     text = (REPO / "site.yaml").read_text("utf-8")
@@ -29,5 +33,6 @@ def make_project(root: Path, datasets: tuple[str, ...] = ("families",), scope: s
 
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under root with its bytes, to prove a failed run changed nothing."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if
-            p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }

@@ -17,7 +17,10 @@ REPO = Path(__file__).resolve().parent.parent
 def test_the_repository_specs_load() -> None:
     specs = {s.id: s for s in load_dataset_specs(REPO / "datasets")}
     assert specs["families"].source["table"] == "12c1"
-    assert [i.id for i in specs["families"].indicators][:2] == ["families", "families_with_children"]
+    assert [i.id for i in specs["families"].indicators][:2] == [
+        "families",
+        "families_with_children",
+    ]
     assert specs["population"].selections[0].variable == "Sukupuoli"
 
 
@@ -37,16 +40,19 @@ def test_unknown_key_is_listed_with_its_line_and_allowed_keys(tmp_path: Path) ->
         load_dataset_specs(tmp_path)
     message = str(caught.value)
     line = text.splitlines().index("colour: red") + 1
-    assert f"datasets/families.yaml:{line}: (top level): Additional properties are not " \
-           "allowed ('colour' was unexpected)" in message
+    assert (
+        f"datasets/families.yaml:{line}: (top level): Additional properties are not "
+        "allowed ('colour' was unexpected)" in message
+    )
     assert "allowed keys: attribution, chart, description" in message
 
 
 def test_all_problems_in_all_files_then_one_abort(tmp_path: Path) -> None:
     shutil.copy(REPO / "datasets" / "families.yaml", tmp_path / "families.yaml")
     (tmp_path / "a.yaml").write_text(
-        "title: {fi: A, sv: A, en: A}\ntheme: weather\nsource: {kind: statfin}\n"
-        "indicators: []\n", "utf-8")
+        "title: {fi: A, sv: A, en: A}\ntheme: weather\nsource: {kind: statfin}\nindicators: []\n",
+        "utf-8",
+    )
     (tmp_path / "b.yaml").write_text("title: {fi: B}\n", "utf-8")
     with pytest.raises(SpecError) as caught:
         load_dataset_specs(tmp_path)
@@ -62,8 +68,9 @@ def test_all_problems_in_all_files_then_one_abort(tmp_path: Path) -> None:
 
 def test_chart_must_name_an_indicator(tmp_path: Path) -> None:
     text = (REPO / "datasets" / "families.yaml").read_text("utf-8")
-    text = text.replace("indicators: [families, families_with_children]",
-                        "indicators: [families, familes]")
+    text = text.replace(
+        "indicators: [families, families_with_children]", "indicators: [families, familes]"
+    )
     (tmp_path / "families.yaml").write_text(text, "utf-8")
     with pytest.raises(SpecError, match=r"chart.indicators\[1\]: 'familes' is not an indicator"):
         load_dataset_specs(tmp_path)

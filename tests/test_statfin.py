@@ -30,8 +30,9 @@ def run_fetch(root: Path, monkeypatch, server, **kwargs):
     specs = load_dataset_specs(paths.datasets)
     areas = load_areas(paths.raw / AREAS_DIR)
     client = HttpClient(sleep=lambda s: None, read_timeout=kwargs.pop("read_timeout", 5.0))
-    summary = fetch_datasets(paths, config, specs, areas, client=client, report=lambda m: None,
-                             **kwargs)
+    summary = fetch_datasets(
+        paths, config, specs, areas, client=client, report=lambda m: None, **kwargs
+    )
     return paths, config, specs, areas, summary
 
 
@@ -42,8 +43,9 @@ def run_package(paths, config, specs, areas) -> dict[tuple[str, ...], dict[str, 
 
 
 def test_whole_finland_families_from_the_real_table(tmp_path, monkeypatch, pxweb_server):
-    paths, config, specs, areas, summary = run_fetch(make_project(tmp_path), monkeypatch,
-                                                     pxweb_server)
+    paths, config, specs, areas, summary = run_fetch(
+        make_project(tmp_path), monkeypatch, pxweb_server
+    )
     assert [o.status for o in summary.outcomes] == ["fetched"]
     rows = run_package(paths, config, specs, areas)
     assert rows[("KU091", "2022", "families")]["value"] == "161417"
@@ -53,7 +55,8 @@ def test_whole_finland_families_from_the_real_table(tmp_path, monkeypatch, pxweb
     assert len(municipalities) == 309  # the 2023 division: 308 of 2026 plus Pertunmaa
     assert ("KU588", "2022", "families") in rows  # kept as reported, under its own code
     assert {a for a, _, _ in rows if a.startswith("MK")} == {
-        a.code for a in areas.by_level("region")}
+        a.code for a in areas.by_level("region")
+    }
     provenance = json.loads((paths.raw / "statfin/families/provenance.json").read_text())
     posts = [f for f in provenance["files"] if f["method"] == "POST"]
     assert posts[0]["body"]["query"][1]["code"] == "alue_23_20230101"
@@ -62,8 +65,9 @@ def test_whole_finland_families_from_the_real_table(tmp_path, monkeypatch, pxweb
 
 
 @pytest.mark.parametrize("codes", ["changed", "pre2026"])
-def test_variables_are_found_by_role_whatever_their_codes(codes, tmp_path, monkeypatch,
-                                                          pxweb_server):
+def test_variables_are_found_by_role_whatever_their_codes(
+    codes, tmp_path, monkeypatch, pxweb_server
+):
     pxweb_server.variable_codes = codes
     paths, config, specs, areas, _ = run_fetch(make_project(tmp_path), monkeypatch, pxweb_server)
     rows = run_package(paths, config, specs, areas)
@@ -73,8 +77,7 @@ def test_variables_are_found_by_role_whatever_their_codes(codes, tmp_path, monke
     assert area_code in [q["code"] for q in body["query"]]
 
 
-def test_queries_are_split_under_the_published_cell_limit(tmp_path, monkeypatch,
-                                                          pxweb_server):
+def test_queries_are_split_under_the_published_cell_limit(tmp_path, monkeypatch, pxweb_server):
     pxweb_server.config["maxCells"] = 2000
     pxweb_server.config["maxValues"] = 2000
     paths, config, specs, areas, _ = run_fetch(make_project(tmp_path), monkeypatch, pxweb_server)
@@ -86,8 +89,7 @@ def test_queries_are_split_under_the_published_cell_limit(tmp_path, monkeypatch,
     assert rows[("KU091", "2022", "families")]["value"] == "161417"
 
 
-def test_a_confidential_cell_stays_a_symbol_never_a_number(tmp_path, monkeypatch,
-                                                           pxweb_server):
+def test_a_confidential_cell_stays_a_symbol_never_a_number(tmp_path, monkeypatch, pxweb_server):
     pxweb_server.status_cells[("KU091", "2021", "perhlkm")] = ".."
     paths, config, specs, areas, _ = run_fetch(make_project(tmp_path), monkeypatch, pxweb_server)
     rows = run_package(paths, config, specs, areas)
@@ -113,22 +115,30 @@ def test_unknown_table_names_it_and_how_to_look_it_up(tmp_path, monkeypatch, pxw
 def test_unknown_value_lists_close_matches(tmp_path, monkeypatch, pxweb_server):
     root = make_project(tmp_path)
     spec = root / "datasets" / "families.yaml"
-    spec.write_text(spec.read_text("utf-8").replace("select: lapsiperhe", "select: lapsiperh"),
-                    "utf-8")
+    spec.write_text(
+        spec.read_text("utf-8").replace("select: lapsiperhe", "select: lapsiperh"), "utf-8"
+    )
     _, _, _, _, summary = run_fetch(root, monkeypatch, pxweb_server)
     message = summary.outcomes[0].message
-    assert "datasets/families.yaml: indicators[1].select: 'lapsiperh' is not a value of " \
-           "'Tiedot' (contentscode); close matches: lapsiperhe (Lapsiperheitä)" in message
+    assert (
+        "datasets/families.yaml: indicators[1].select: 'lapsiperh' is not a value of "
+        "'Tiedot' (contentscode); close matches: lapsiperhe (Lapsiperheitä)" in message
+    )
 
 
 def test_values_can_be_selected_by_label(tmp_path, monkeypatch, pxweb_server):
     root = make_project(tmp_path)
     spec = root / "datasets" / "families.yaml"
-    spec.write_text(spec.read_text("utf-8").replace("select: perhlkm", "select: Perheitä")
-                    .replace("values: [SSS]", "values: [Yhteensä]"), "utf-8")
+    spec.write_text(
+        spec.read_text("utf-8")
+        .replace("select: perhlkm", "select: Perheitä")
+        .replace("values: [SSS]", "values: [Yhteensä]"),
+        "utf-8",
+    )
     paths, config, specs, areas, _ = run_fetch(root, monkeypatch, pxweb_server)
-    assert run_package(paths, config, specs, areas)[("KU091", "2022", "families")]["value"] \
-        == "161417"
+    assert (
+        run_package(paths, config, specs, areas)[("KU091", "2022", "families")]["value"] == "161417"
+    )
 
 
 def test_failed_fetch_keeps_the_last_good_snapshot(tmp_path, monkeypatch, pxweb_server):
@@ -144,14 +154,16 @@ def test_failed_fetch_keeps_the_last_good_snapshot(tmp_path, monkeypatch, pxweb_
 def test_truncated_response_mid_fetch_then_recovers(tmp_path, monkeypatch, pxweb_server):
     pxweb_server.faults.add("truncated", times=1, method="POST")
     pxweb_server.faults.add("429", times=1, retry_after=1, method="POST")
-    paths, config, specs, areas, summary = run_fetch(make_project(tmp_path), monkeypatch,
-                                                     pxweb_server)
+    paths, config, specs, areas, summary = run_fetch(
+        make_project(tmp_path), monkeypatch, pxweb_server
+    )
     assert summary.outcomes[0].status == "fetched" and summary.retries == 2
     assert run_package(paths, config, specs, areas)[("SSS", "2022", "families")]["value"]
 
 
-def test_package_lists_every_problem_and_keeps_the_previous_package(tmp_path, monkeypatch,
-                                                                     pxweb_server):
+def test_package_lists_every_problem_and_keeps_the_previous_package(
+    tmp_path, monkeypatch, pxweb_server
+):
     paths, config, specs, areas, _ = run_fetch(make_project(tmp_path), monkeypatch, pxweb_server)
     run_package(paths, config, specs, areas)
     before = tree(paths.package)

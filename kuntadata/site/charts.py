@@ -89,11 +89,11 @@ def chart_template(kind: str, additive: bool, decimals: int, texts: ChartTexts) 
         scale = {"domain": [DOMAIN], "range": PALETTE}
         encoding = {
             "color": alt.Color("area_name:N", title=None, scale=alt.Scale(**scale),
-                               legend=alt.Legend(orient="top", labelFontSize=13)),
-            "strokeDash": alt.StrokeDash("area_name:N", scale=alt.Scale(domain=[DOMAIN],
-                                         range=DASHES), legend=None),
-            "shape": alt.Shape("area_name:N", scale=alt.Scale(domain=[DOMAIN], range=SHAPES),
-                               legend=None),
+                               legend=alt.Legend(orient="top")),
+            "strokeDash": alt.StrokeDash("area_name:N", title=None, scale=alt.Scale(
+                domain=[DOMAIN], range=DASHES), legend=alt.Legend(orient="top")),
+            "shape": alt.Shape("area_name:N", title=None, scale=alt.Scale(domain=[DOMAIN],
+                               range=SHAPES), legend=alt.Legend(orient="top")),
         }  # fmt: skip
         if kind == "bar":
             encoding = {"color": encoding["color"], "xOffset": alt.XOffset("area_name:N")}
@@ -104,6 +104,7 @@ def chart_template(kind: str, additive: bool, decimals: int, texts: ChartTexts) 
         spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     spec.setdefault("config", {}).update(config)
     spec["config"]["axis"] = {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#333333"}
+    spec["config"]["legend"] = {"labelFontSize": 13, "symbolStrokeWidth": 2.5}
     return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 

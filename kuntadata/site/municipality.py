@@ -190,6 +190,8 @@ def _sentences(site, lang, indicator, area_codes, names, series, latest) -> list
                           fraction=fraction, lang=lang)
     ]  # fmt: skip
     for code, name in zip(area_codes[1:], names[1:], strict=True):
+        if code == "SSS":
+            name = _("the whole country")  # mid-sentence: "in the whole country"
         other = series[code]
         other_value = other.value_at(latest) if other else None
         other_fraction = fmt.change(other_value, other.value_at(earlier)) if other else None
@@ -254,9 +256,10 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[tupl
                 page["csv_links"].append({"href": block["csv_href"], "title": block["title"]})
     region = area.region if area else ""
     merged = [
-        {"name": site.areas.name(old, lang), "year": year} for old, year in
-        site.areas.merged_into(code)
-    ]  # fmt: skip
+        {"name": site.areas.name(old, lang), "year": year}
+        for old, year in site.areas.merged_into(code)
+        if site.areas.get(old) is not None  # recent mergers: the old one is in areas.csv
+    ]
     page["has_charts"] = True
     page["vega_locale"] = Markup(vega_locale(lang).replace("<", "\\u003c"))
     page["jsonld"] = municipality_jsonld(site, code, lang, page, files)

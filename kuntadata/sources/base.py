@@ -43,4 +43,5 @@ class FetchRequest:
     client: HttpClient
     wanted_areas: list[str]
     plan: Any = None
+    optional_areas: frozenset[str] = frozenset()
     on_query: Callable[[int, int], None] | None = None

@@ -49,6 +49,7 @@ def fetch(request: FetchRequest) -> SourceResult:
         request.wanted_areas,
         plan=request.plan,
         on_query=request.on_query,
+        optional_areas=request.optional_areas,
     )
     result.provenance = {
         "table": request.spec.source["table"],
@@ -72,6 +73,7 @@ def fetch_statfin(
     *,
     plan: list[PlannedQuery] | None = None,
     on_query: Any = None,
+    optional_areas: frozenset[str] = frozenset(),
 ) -> SourceResult:
     """Fetch one dataset: config, metadata in fi/sv/en, then the split json-stat2 queries."""
     result = SourceResult()
@@ -91,7 +93,7 @@ def fetch_statfin(
             continue
         metadata[lang] = response.json()
         result.files.append(FetchedFile(f"metadata-{lang}.json", response, "metadata", lang))
-    resolved = resolve_query(spec, metadata, wanted_areas)
+    resolved = resolve_query(spec, metadata, wanted_areas, optional_areas)
     result.warnings.extend(resolved.warnings)
     queries = plan_queries(resolved, max_cells) if plan is None else _explicit(resolved, plan)
     url = table_url(base_url, "fi", spec)
@@ -162,7 +164,10 @@ class ResolvedQuery:
 
 
 def resolve_query(
-    spec: DatasetSpec, metadata: dict[str, dict[str, Any]], wanted_areas: list[str]
+    spec: DatasetSpec,
+    metadata: dict[str, dict[str, Any]],
+    wanted_areas: list[str],
+    optional_areas: frozenset[str] = frozenset(),
 ) -> ResolvedQuery:
     """Find the variables by role and the values by code or label; list every problem."""
     variables = metadata["fi"]["variables"]
@@ -216,7 +221,7 @@ def resolve_query(
         raise SpecError(problems)
     available = set(area_var["values"])
     areas = [code for code in area_var["values"] if code in set(wanted_areas)]
-    missing = [code for code in wanted_areas if code not in available]
+    missing = [c for c in wanted_areas if c not in available and c not in optional_areas]
     warnings = []
     if missing:
         shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
