@@ -85,7 +85,7 @@ def build_package(
             )
             continue
         try:
-            tidied.append(_tidy(spec, directory, area_codes))
+            tidied.append(_tidy(spec, directory, area_codes, areas))
         except PackageError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -118,10 +118,19 @@ def build_package(
     return summary
 
 
-def _tidy(spec: DatasetSpec, directory: Path, area_codes: set[str]) -> TidyDataset:
+def _tidy(spec: DatasetSpec, directory: Path, area_codes: set[str], areas: Areas) -> TidyDataset:
+    """Dispatch by source kind; each tidier reads only the dataset's snapshot directory."""
     if spec.kind == "statfin":
         return tidy_statfin(spec, directory, area_codes)
-    raise PackageError(f"{spec.label}: source kind {spec.kind!r} cannot be packaged yet")
+    if spec.kind == "sotkanet":
+        from .tidy_sotkanet import tidy_sotkanet
+
+        return tidy_sotkanet(spec, directory, area_codes)
+    if spec.kind == "file":
+        from .tidy_files import tidy_file
+
+        return tidy_file(spec, directory, area_codes, areas)
+    raise PackageError(f"{spec.label}: source kind {spec.kind!r} cannot be packaged")
 
 
 def _copy_areas(source: Path, out: Path) -> dict[str, Any]:

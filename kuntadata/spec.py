@@ -45,6 +45,17 @@ class Selection:
     values: tuple[str, ...]
     column: str | None = None
     title: dict[str, str] = field(default_factory=dict)
+    groups: tuple[ValueGroup, ...] = ()
+
+
+@dataclass(frozen=True)
+class ValueGroup:
+    """A group summed from a range of a variable's values (age 0–14 = 000 … 014)."""
+
+    code: str
+    first: str
+    last: str
+    title: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,10 @@ class DatasetSpec:
                 values=tuple(str(v) for v in item["values"]),
                 column=item.get("column"),
                 title=item.get("title") or {},
+                groups=tuple(
+                    ValueGroup(str(g["code"]), str(g["from"]), str(g["to"]), g.get("title") or {})
+                    for g in item.get("groups") or ()
+                ),
             )
             for item in self.source.get("select") or ()
         )

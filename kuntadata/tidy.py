@@ -9,6 +9,7 @@ are never summed, and an abolished municipality's rows stay under its old code.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,11 @@ def tidy_statfin(spec: DatasetSpec, directory: Path, area_codes: set[str]) -> Ti
         )
     if problems:
         raise PackageError(problems)
+    additive = {i.id: i.additive for i in spec.indicators}
+    for position, selection in enumerate(dims.values(), start=2):
+        if selection.groups:
+            codes = _variable_codes(metadata, selection.variable)
+            rows = _sum_groups(rows, position, selection, codes, additive)
     columns = ["area", "period", *dims, "indicator", "value", "status"]
     records = [(*key, value, status or "") for key, (value, status) in rows.items()]
     frame = pd.DataFrame.from_records(records, columns=columns).astype(
@@ -102,6 +108,51 @@ def tidy_statfin(spec: DatasetSpec, directory: Path, area_codes: set[str]) -> Ti
     meta = _meta(spec, metadata, units, content_map, provenance, response_source, updated)
     sources = [_source_entry(spec, provenance)]
     return TidyDataset(spec, frame, meta, sources, warnings)
+
+
+def _variable_codes(metadata: dict, wanted: str) -> list[str]:
+    for lang_meta in metadata.values():
+        for var in lang_meta["variables"]:
+            names = {
+                var["text"].casefold(),
+                var["code"].casefold(),
+                re.sub(r"_\d+_\d{8}$", "", var["code"]).casefold(),
+            }
+            if wanted.casefold() in names:
+                return list(var["values"])
+    return []
+
+
+def _sum_groups(
+    rows: dict, position: int, selection, codes: list[str], additive: dict[str, bool]
+) -> dict:
+    """Add rows for value groups (age 0–14 = sum of 000 … 014) and drop the member rows.
+
+    Only additive indicators are summed. A group is written only when every member was
+    fetched; if a member is missing its symbol (or `..`) marks the group, never a partial sum.
+    """
+    members = {}
+    for group in selection.groups:
+        if group.first in codes and group.last in codes:
+            start, end = codes.index(group.first), codes.index(group.last)
+            members[group.code] = set(codes[start : end + 1])
+    collected: dict[tuple, list[tuple[float | None, str | None]]] = {}
+    for key, cell in rows.items():
+        for group_code, group_members in members.items():
+            if key[position] in group_members and additive.get(key[-1], False):
+                new_key = (*key[:position], group_code, *key[position + 1 :])
+                collected.setdefault(new_key, []).append(cell)
+    keep = set(selection.values)
+    out = {key: cell for key, cell in rows.items() if key[position] in keep}
+    for key, cells in collected.items():
+        if len(cells) != len(members[key[position]]):
+            continue
+        missing = [status for value, status in cells if value is None]
+        if missing:
+            out[key] = (None, missing[0] or "..")
+        else:
+            out[key] = (float(sum(value for value, _ in cells)), None)
+    return out
 
 
 def _metadata(directory: Path, provenance: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -166,8 +217,6 @@ def _dimension_columns(dataset, role_ids, metadata, dims, path, problems) -> dic
 
 
 def _column_for(dim: jsonstat.Dimension, metadata: dict, dims: dict) -> str | None:
-    import re
-
     stripped = re.sub(r"_\d+_\d{8}$", "", dim.id).casefold()
     texts = {dim.id.casefold(), stripped, dim.label.casefold()}
     for lang_meta in metadata.values():
@@ -204,6 +253,10 @@ def _meta(spec, metadata, units, content_map, provenance, response_source, updat
         if not selection.column:
             continue
         labels = _value_labels(metadata, selection.variable)
+        keep = set(selection.values)
+        labels["values"] = {c: t for c, t in labels["values"].items() if c in keep}
+        for group in selection.groups:
+            labels["values"][group.code] = group.title or {lang: group.code for lang in LANGS}
         dimensions.append(
             {
                 "column": selection.column,
@@ -241,8 +294,6 @@ def _meta(spec, metadata, units, content_map, provenance, response_source, updat
 
 
 def _value_labels(metadata: dict, wanted: str) -> dict[str, Any]:
-    import re
-
     folded = wanted.casefold()
     title: dict[str, str] = {}
     values: dict[str, dict[str, str]] = {}

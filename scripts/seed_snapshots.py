@@ -58,11 +58,12 @@ REPLAYED = {
         "2023-2025. Swedish metadata was not recorded.",
     },
 }
+TOTALS = {"Sukupuoli": ("SSS",), "Ikä": ("SSS",)}  # only totals were recorded
 PLANS = {
     "population": [
-        PlannedQuery(("KU091",), {"filter": "top", "values": ["5"]}),
-        PlannedQuery(("KU049", "KU091", "KU092"), {"filter": "top", "values": ["1"]}),
-        PlannedQuery(("SSS",), {"filter": "top", "values": ["3"]}),
+        PlannedQuery(("KU091",), {"filter": "top", "values": ["5"]}, TOTALS),
+        PlannedQuery(("KU049", "KU091", "KU092"), {"filter": "top", "values": ["1"]}, TOTALS),
+        PlannedQuery(("SSS",), {"filter": "top", "values": ["3"]}, TOTALS),
     ]
 }
 

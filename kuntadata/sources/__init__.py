@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import statfin
+from . import files, sotkanet, statfin
 from .base import FetchRequest, SourceResult
 
 ADAPTERS: dict[str, Callable[[FetchRequest], SourceResult]] = {
     "statfin": statfin.fetch,
+    "sotkanet": sotkanet.fetch,
+    "file": files.fetch,
 }

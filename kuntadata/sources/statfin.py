@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import FetchError, SpecError
@@ -37,6 +37,7 @@ class PlannedQuery:
 
     areas: tuple[str, ...]
     time: dict[str, Any] | None = None
+    select: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def fetch(request: FetchRequest) -> SourceResult:
@@ -161,6 +162,7 @@ class ResolvedQuery:
     time_filter: dict[str, Any]
     fixed: dict[str, list[str]]
     warnings: list[str]
+    variable_of: dict[str, str] = field(default_factory=dict)
 
 
 def resolve_query(
@@ -194,6 +196,7 @@ def resolve_query(
         if code:
             contents.append(code)
     fixed: dict[str, list[str]] = {}
+    variable_of: dict[str, str] = {}
     for index, selection in enumerate(spec.selections):
         var = _match_variable(variables, others, selection.variable)
         where = f"{spec.label}: source.select[{index}]"
@@ -208,7 +211,10 @@ def resolve_query(
             _match_value(var, value, others, problems, f"{where}.values")
             for value in selection.values
         ]
-        fixed[var["code"]] = [c for c in codes if c]
+        for group_index, group in enumerate(selection.groups):
+            codes.extend(_group_members(var, group, problems, f"{where}.groups[{group_index}]"))
+        fixed[var["code"]] = list(dict.fromkeys(c for c in codes if c))
+        variable_of[selection.variable] = var["code"]
     for var in variables:
         named = {area_var["code"], time_var["code"], content_var["code"], *fixed}
         if var["code"] not in named and not var.get("elimination"):
@@ -241,6 +247,7 @@ def resolve_query(
         time_filter,
         fixed,
         warnings,
+        variable_of,
     )
 
 
@@ -269,7 +276,25 @@ def plan_queries(resolved: ResolvedQuery, max_cells: int) -> list[dict[str, Any]
 
 
 def _explicit(resolved: ResolvedQuery, plan: list[PlannedQuery]) -> list[dict[str, Any]]:
-    return [_body(resolved, list(q.areas), q.time or resolved.time_filter) for q in plan]
+    """Queries given by the caller (seeding from recorded responses), selections overridable."""
+    bodies = []
+    for query in plan:
+        overrides = {
+            resolved.variable_of[name]: list(values) for name, values in query.select.items()
+        }
+        narrowed = ResolvedQuery(**{**resolved.__dict__, "fixed": {**resolved.fixed, **overrides}})
+        bodies.append(_body(narrowed, list(query.areas), query.time or resolved.time_filter))
+    return bodies
+
+
+def _group_members(var: dict, group, problems: list[str], where: str) -> list[str]:
+    codes = var["values"]
+    missing = [c for c in (group.first, group.last) if c not in codes]
+    if missing:
+        problems.append(f"{where}: {', '.join(missing)} not a value of {var['text']!r}")
+        return []
+    start, end = codes.index(group.first), codes.index(group.last)
+    return codes[start : end + 1]
 
 
 def _body(resolved: ResolvedQuery, areas: list[str], time_filter: dict[str, Any]) -> dict:

@@ -39,6 +39,7 @@
     var locale = JSON.parse(document.getElementById("vega-locale").textContent);
     Array.prototype.forEach.call(charts, function (element) {
       var spec = JSON.parse(document.getElementById(element.getAttribute("data-spec")).textContent);
+      if (spec.facet && element.clientWidth < 640) spec.columns = 1;  /* small multiples stack on phones */
       window.vegaEmbed(element, spec, {
         renderer: "svg",
         actions: false,
