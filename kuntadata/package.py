@@ -21,6 +21,8 @@ import pandas as pd
 
 from . import __version__
 from .areas import Areas
+from .changelog import FIELDS as CHANGE_FIELDS
+from .changelog import append_changelog, diff_packages, read_changelog, write_changelog
 from .config import DEFAULT_SOURCES, SiteConfig
 from .errors import PackageError
 from .fetch import SOURCE_OF_KIND
@@ -65,6 +67,7 @@ class PackageSummary:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     path: Path | None = None
+    changes: int = 0
 
 
 def build_package(
@@ -102,13 +105,20 @@ def build_package(
             resources.append(_write_dataset(item, tmp))
             summary.rows += len(item.frame)
             summary.warnings.extend(item.warnings)
-        descriptor = _descriptor(config, resources)
-        (tmp / "datapackage.json").write_text(
-            json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-        errors = validate_package(tmp / "datapackage.json")
+        descriptor_path = tmp / "datapackage.json"
+        _write_json(descriptor_path, _descriptor(config, resources))
+        previous = paths.package if (paths.package / "datapackage.json").exists() else None
+        changes = diff_packages(previous, tmp) if previous else []
+        changelog_path = paths.root / "data" / "changelog.csv"
+        write_changelog(tmp / "changes.csv", read_changelog(changelog_path) + changes)
+        resources.append(_changes_resource(tmp / "changes.csv"))
+        _write_json(descriptor_path, _descriptor(config, resources))
+        errors = validate_package(descriptor_path)
         if errors:
             raise PackageError(errors)
+        if changes:
+            append_changelog(changelog_path, changes)
+        summary.changes = len(changes)
         swap_into_place(tmp, paths.package)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -169,6 +179,24 @@ def _copy_mergers(source: Path, out: Path) -> dict[str, Any]:
         [],
         sources=[],
     )
+
+
+def _changes_resource(path: Path) -> dict[str, Any]:
+    resource = _resource(
+        "changes",
+        path,
+        "Changelog: new periods and revised values",
+        CHANGE_FIELDS,
+        [],
+        [],
+        sources=[],
+    )
+    del resource["schema"]["primaryKey"]
+    return resource
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def _copy(source: Path, target: Path) -> Path:

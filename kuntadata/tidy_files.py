@@ -11,6 +11,7 @@ An area the file does not cover has no rows (Åland in municipal elections): the
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,9 @@ from .symbols import STATUS_MEANINGS
 from .tidy import TidyDataset
 
 EMPTY_STATUS = ".."  # an empty cell: the producer published no value
+# Codes of area levels the areas table does not have (AVI1, ELY01, SHP09 in a PX table):
+# left out with a warning, like StatFin areas outside the table; our own prefixes are errors.
+OTHER_LEVEL_CODE = re.compile(r"(?!KU|MK|SK|HVA)[A-Z]{2,4}\d[0-9A-Z]{0,6}")
 
 
 def tidy_file(spec: DatasetSpec, directory: Path, area_codes: set[str], areas: Any) -> TidyDataset:
@@ -117,6 +121,14 @@ def map_table(
                 duplicates.append(f"line {number}: {', '.join(map(str, key))}")
             rows[key] = cell
     unmatched = sorted(label for label, code in resolved.items() if code is None)
+    other_levels = [label for label in unmatched if OTHER_LEVEL_CODE.fullmatch(label)]
+    unmatched = [label for label in unmatched if label not in other_levels]
+    warnings = []
+    if other_levels:
+        warnings.append(
+            f"{spec.id}: left out {len(other_levels)} area(s) of levels the areas table does "
+            f"not have: {', '.join(other_levels[:8])}{' …' if len(other_levels) > 8 else ''}"
+        )
     if unmatched:
         problems.append(_unmatched_message(table.name, unmatched, areas))
     if duplicates:
@@ -136,7 +148,7 @@ def map_table(
         {c: "string" for c in names if c != "value"} | {"value": "float64"}
     )
     frame = frame.sort_values(["indicator", "area", *dim_names, "period"], kind="stable")
-    return frame.reset_index(drop=True), _dimensions(source, dims, pivot), []
+    return frame.reset_index(drop=True), _dimensions(source, dims, pivot), warnings
 
 
 def _value_columns(spec, table, columns, pivot, indicator_at) -> list[tuple[str, int, str]]:

@@ -119,7 +119,9 @@ def tidy_sotkanet(spec: DatasetSpec, directory: Path, area_codes: set[str]) -> T
     dropped: set[str] = set()
     for indicator in spec.indicators:
         sotkanet_id, field = parse_select(indicator.select)
-        name = next((n for n in (f"data-{sotkanet_id}.json", f"data-{sotkanet_id}.csv") if n in files), None)
+        name = next(
+            (n for n in (f"data-{sotkanet_id}.json", f"data-{sotkanet_id}.csv") if n in files), None
+        )
         if name is None:
             problems.append(
                 f"{directory}: no data file for Sotkanet indicator {sotkanet_id} "
@@ -211,7 +213,9 @@ def sotkanet_meta(
                 "producer": producer,
                 "data_updated": str(meta.get("data-updated", "")),
                 "range": meta.get("range") or {},
-                "region_levels": list(((meta.get("classifications") or {}).get("region") or {}).get("values") or []),
+                "region_levels": list(
+                    ((meta.get("classifications") or {}).get("region") or {}).get("values") or []
+                ),
                 "metadata_url": {
                     lang: METADATA_PAGE.format(lang=lang, id=sotkanet_id) for lang in LANGS
                 },

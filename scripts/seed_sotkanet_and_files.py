@@ -48,8 +48,7 @@ def seed_sotkanet(spec: DatasetSpec, client: HttpClient) -> Path:
         server.regions = "2015" if spec.id in REGIONS_2015 else "2026"
         result = sotkanet.fetch_sotkanet(spec, client, server.url)
         replayed = {
-            f.name: f"sotkanet/{server.replayed[_path_query(f.response.url)]}"
-            for f in result.files
+            f.name: f"sotkanet/{server.replayed[_path_query(f.response.url)]}" for f in result.files
         }
     extra = {
         "indicators": sotkanet.indicator_ids(spec),
@@ -107,7 +106,8 @@ def _write(spec: DatasetSpec, source: str, result: SourceResult, extra: dict) ->
         dataset=spec.id,
         source=source,
         licence=spec.licence,
-        attribution=spec.attribution.get("en") or ("Source: THL, Sotkanet.fi" if source == "sotkanet" else ""),
+        attribution=spec.attribution.get("en")
+        or ("Source: THL, Sotkanet.fi" if source == "sotkanet" else ""),
         extra=extra,
     )
     return target

@@ -17,6 +17,7 @@ Use the ``sotkanet_server`` fixture, or run ``python tests/sotkanet_server.py --
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import threading
 from collections.abc import Iterator
@@ -254,10 +255,8 @@ def main(argv: list[str] | None = None) -> None:
     server.regions = args.regions
     with server:
         print(server.url, flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-from sotkanet_server import SotkanetServer, sotkanet_server  # noqa: F401 (fixture)
 
 from kuntadata.areas import load_areas
 from kuntadata.config import load_site_config
@@ -21,6 +20,9 @@ from kuntadata.sources import ADAPTERS, sotkanet
 from kuntadata.sources.http import HttpClient
 from kuntadata.spec import load_dataset_spec, load_dataset_specs
 from kuntadata.tidy_sotkanet import html_to_text, region_codes, tidy_sotkanet
+
+# Until tests/conftest.py lists it: the emulator fixture as a plugin.
+pytest_plugins = ["sotkanet_server"]
 
 REPO = Path(__file__).resolve().parent.parent
 REALDATA = Path(os.environ.get("KUNTADATA_REALDATA", REPO.parent / "shared" / "realdata"))
@@ -84,7 +86,11 @@ def test_json_data_for_two_years_maps_region_ids_to_codes(tmp_path, sotkanet_ser
     result = sotkanet.fetch_sotkanet(spec, quiet_client(), sotkanet_server.url)
     assert [f.name for f in result.files] == ["regions.json", "data-127.json"]
     data_call = sotkanet_server.calls("/json")[0]
-    assert data_call.query == {"indicator": ["127"], "years": ["2019", "2023"], "genders": ["total"]}
+    assert data_call.query == {
+        "indicator": ["127"],
+        "years": ["2019", "2023"],
+        "genders": ["total"],
+    }
     assert data_call.user_agent.startswith("kuntadata/")
     tidy = tidy_sotkanet(spec, snapshot(tmp_path, spec, result), AREA_CODES)
     frame = tidy.frame
@@ -148,9 +154,7 @@ def test_unknown_indicator_names_the_id_and_how_to_look_it_up(tmp_path, sotkanet
 def test_metadata_gives_years_definition_and_producer(tmp_path, sotkanet_server) -> None:
     spec = make_spec(tmp_path, {"lifestyle": "4559"}, "{top: 2}")
     result = sotkanet.SourceResult()
-    metadata = sotkanet._fetch_metadata(
-        spec, quiet_client(), sotkanet_server.url, "4559", result
-    )
+    metadata = sotkanet._fetch_metadata(spec, quiet_client(), sotkanet_server.url, "4559", result)
     assert sotkanet.resolve_years(spec, "4559", metadata, []) == ["2023", "2024"]
     assert result.files[0].name == "indicator-4559.json"
     tidy_meta = __import__("kuntadata.tidy_sotkanet", fromlist=["x"]).sotkanet_meta(

@@ -105,6 +105,8 @@ def chart_template(kind: str, additive: bool, decimals: int, texts: ChartTexts) 
     spec.setdefault("config", {}).update(config)
     spec["config"]["axis"] = {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#333333"}
     spec["config"]["legend"] = {"labelFontSize": 13, "symbolStrokeWidth": 2.5}
+    for part in ("mark", "line", "point", "bar"):
+        spec["config"].setdefault(part, {})["aria"] = False
     return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 

@@ -124,7 +124,7 @@ def fetch_file(spec: DatasetSpec, client: HttpClient, root: Path) -> SourceResul
             headers={},
             fetched_at=now_utc(),
         )
-    read_table(spec, response.content, path)
+    check_columns(spec, read_table(spec, response.content, path))
     result = SourceResult()
     result.files.append(FetchedFile(f"data.{fmt}", response, "data", ""))
     result.provenance = {"path": path, "format": fmt}
@@ -144,6 +144,31 @@ def read_table(spec: DatasetSpec, data: bytes, name: str) -> RawTable:
     return read_csv(
         text, name, spec.source.get("delimiter"), spec.source.get("skip_rows"), encoding
     )
+
+
+def check_columns(spec: DatasetSpec, table: RawTable) -> None:
+    """Every column the spec names exists; all missing ones are listed at once."""
+    source = spec.source
+    wanted = [(name, f"columns.{key}") for key, name in (source.get("columns") or {}).items()]
+    wanted += [
+        (d["column"], f"dimensions[{i}].column")
+        for i, d in enumerate(source.get("dimensions") or [])
+    ]
+    wanted += [(name, "filter") for name in source.get("filter") or {}]
+    wanted += [(name, "pivot.values") for name in (source.get("pivot") or {}).get("values") or {}]
+    columns = source.get("columns") or {}
+    if not source.get("pivot") and not columns.get("indicator") and not columns.get("value"):
+        wanted += [
+            (str(ind.select), f"indicators[{i}].select") for i, ind in enumerate(spec.indicators)
+        ]
+    problems = []
+    for name, key in wanted:
+        try:
+            table.column(str(name), key)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SpecError(problems)
 
 
 def decode(data: bytes, name: str, declared: str | None) -> tuple[str, str]:

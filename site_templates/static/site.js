@@ -16,6 +16,10 @@
     var names = items.map(function (li) { return normalise(li.getAttribute("data-names")); });
     var groups = Array.prototype.slice.call(document.querySelectorAll("[data-region]"));
     box.hidden = false;
+    input.addEventListener("keydown", function (event) {
+      var link = firstMatch();
+      if (event.key === "Enter" && input.value && link) { event.preventDefault(); link.click(); }
+    });
     input.addEventListener("input", function () {
       var query = normalise(input.value);
       var found = 0;
@@ -26,11 +30,17 @@
       });
       groups.forEach(function (group) {
         group.hidden = !group.querySelector("li[data-names]:not([hidden])");
+        var heading = group.querySelector("h3");
+        if (heading) heading.hidden = Boolean(query);  /* Tab goes straight to the matches */
       });
       if (!query) { status.textContent = ""; return; }
       status.textContent = found ? status.getAttribute("data-some").replace("{n}", found)
                                  : status.getAttribute("data-none");
     });
+  }
+
+  function firstMatch() {
+    return document.querySelector("li[data-names]:not([hidden]) a");
   }
 
   function setupCharts() {
@@ -46,6 +56,10 @@
         formatLocale: locale.number,
         timeFormatLocale: locale.time
       }).then(function () {
+        /* The container is one role="img" named by the sentence; the drawing itself adds
+           nothing for assistive technology, and the table holds every number. */
+        var svg = element.querySelector("svg");
+        if (svg) svg.setAttribute("aria-hidden", "true");
         element.setAttribute("data-rendered", "true");
       }).catch(function (error) {
         element.setAttribute("data-error", String(error));

@@ -1,0 +1,208 @@
+"""Browser tests: a built site served on 127.0.0.1, driven by Debian's Chromium.
+
+For the Helsinki page in each language: charts render SVG marks, the table holds the same
+numbers as the chart's CSV, the download link returns that CSV, the language switch keeps
+the municipality, no console errors, no request leaves 127.0.0.1, and axe-core finds no
+WCAG 2.0/2.1 A/AA violations. The home page's search finds Helsingfors and Kuopio by
+keyboard. Run: `python -m pytest tests/test_browser.py -q` (marker: browser).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from kuntadata.site import build_site
+from kuntadata.site.serve import serve_in_thread
+
+try:
+    from tests.site_fixtures import make_project, site_config
+except ModuleNotFoundError:  # pytest run without the repository root on sys.path
+    from site_fixtures import make_project, site_config
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PAGES = {
+    "fi": ("fi/kunta/091-helsinki/", "Helsinki"),
+    "sv": ("sv/kunta/091-helsingfors/", "Helsingfors"),
+    "en": ("en/kunta/091-helsinki/", "Helsinki"),
+}
+SWITCH_TO = {"fi": "sv", "sv": "en", "en": "fi"}
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SCREENSHOTS = Path(__file__).parent / "screenshots"  # written only with KUNTADATA_SCREENSHOTS=1
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    paths = make_project(tmp_path_factory.mktemp("browser"))
+    build_site(paths, site_config(), built_at=datetime(2026, 11, 23, tzinfo=UTC))
+    httpd, base = serve_in_thread(paths.site)
+    yield base
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed")
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+class Watched:
+    """A page whose console errors and off-host requests are recorded (and aborted)."""
+
+    def __init__(self, browser: Any) -> None:
+        self.context = browser.new_context(accept_downloads=True)
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+
+    def _route(self, route: Any) -> None:
+        host = urlsplit(route.request.url).hostname
+        if route.request.url.startswith("data:") or host == "127.0.0.1":
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser: Any) -> Iterator[Watched]:
+    item = Watched(browser)
+    yield item
+    item.close()
+    assert item.outside == [], f"requests left 127.0.0.1: {item.outside}"
+    assert item.errors == [], f"console errors: {item.errors}"
+
+
+def numbers_in(text: str, lang: str) -> float | None:
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", text)
+    cleaned = cleaned.replace(",", ".") if lang in ("fi", "sv") else cleaned.replace(",", "")
+    try:
+        return float(cleaned.replace("\u2212", "-"))
+    except ValueError:
+        return None
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_municipality_page(server: str, watched: Watched, lang: str) -> None:
+    path, name = PAGES[lang]
+    page = watched.page
+    page.goto(server + path)
+    expect = playwright_api.expect
+    expect(page.locator("h1")).to_contain_text(name)
+    charts = page.locator("[data-spec]")
+    expect(page.locator("[data-rendered=true]")).to_have_count(charts.count(), timeout=15000)
+    for index in range(charts.count()):
+        marks = charts.nth(index).locator("svg .mark-line path, svg .mark-symbol path")
+        assert marks.count() > 0, f"chart {index} has no marks"
+
+    # The table under the families chart holds exactly the CSV's numbers.
+    block = page.locator("#families-families")
+    block.locator("summary").click()
+    headers = block.locator("thead th").all_inner_texts()[1:]
+    table: dict[tuple[str, str], float | None] = {}
+    for row in block.locator("tbody tr").all():
+        period = row.locator("th").inner_text()
+        for area, cell in zip(headers, row.locator("td").all_inner_texts(), strict=True):
+            table[(area, period)] = numbers_in(cell, lang)
+    link = block.locator("a[download]")
+    csv_text = page.request.get(link.evaluate("a => a.href")).text()
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    from_csv = {(r["area_name"], r["period"]): float(r["value"]) for r in rows if r["value"]}
+    assert from_csv and {k: v for k, v in table.items() if v is not None} == from_csv
+
+    # The download link gives that same CSV file.
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert Path(download.path()).read_text(encoding="utf-8") == csv_text
+    assert download.suggested_filename == "families.csv"
+
+    # axe-core: no WCAG 2.0/2.1 A or AA violations (charts rendered, table open).
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert results.violations_count == 0, results.generate_report()
+
+    # The language switch, used with the keyboard, stays on the same municipality.
+    target = SWITCH_TO[lang]
+    switch = page.locator(f'.lang-switch a[hreflang="{target}"]')
+    switch.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/{target}/kunta/091-"))
+    assert page.locator("html").get_attribute("lang") == target
+    expect(page.locator("h1")).to_contain_text(PAGES[target][1])
+
+
+@pytest.mark.parametrize("query, code", [("Helsingfors", "091"), ("Kuopio", "297")])
+def test_search_as_you_type(server: str, watched: Watched, query: str, code: str) -> None:
+    page = watched.page
+    page.goto(server + "fi/")
+    search = page.locator("#search-input")
+    playwright_api.expect(search).to_be_visible()
+    search.focus()
+    page.keyboard.type(query)
+    visible = page.locator("li[data-names]:visible a")
+    playwright_api.expect(visible).to_have_count(1)
+    assert f"/kunta/{code}-" in visible.first.get_attribute("href")
+    playwright_api.expect(page.locator("#search-status")).to_contain_text("1")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/fi/kunta/{code}-"))
+
+
+@pytest.mark.parametrize(
+    "path", ["fi/", "sv/maakunta/01-nyland/", "en/indikaattori/families/", "fi/data/",
+             "sv/saavutettavuus/", "en/tietoa/", "index.html", "no/such/page/"]
+)  # fmt: skip
+def test_other_pages_pass_axe(server: str, watched: Watched, path: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = watched.page
+    response = page.goto(server + path)
+    assert response is not None and response.status == (404 if "no/such" in path else 200)
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert results.violations_count == 0, results.generate_report()
+    if path == "no/such/page/":
+        watched.errors.clear()  # the browser logs the 404 status itself
+
+
+def test_page_without_javascript_still_has_numbers(server: str, browser: Any) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "sv/kunta/091-helsingfors/")
+    block = page.locator("#families-families")
+    assert "161\u00a0417" in block.locator(".summary").inner_text()  # the sentence, visible
+    block.locator("summary").click()  # <details> opens without JavaScript
+    assert "161\u00a0417" in block.locator("table").inner_text()
+    assert page.locator("[data-search]").is_hidden()
+    assert page.locator("a[href$='297-kuopio/']").count() == 0  # municipality page, not home
+    page.goto(server + "sv/")
+    assert page.locator("li[data-names] a").count() == 4
+    context.close()
