@@ -1,0 +1,67 @@
+"""The GitHub Actions workflows: actionlint and zizmor (offline) find nothing; the publish
+workflow keeps least privilege, pins every action to a commit SHA and never overlaps."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
+FILES = sorted(WORKFLOWS.glob("*.yml"))
+
+
+def tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed; run `pip install -e .[test]`")
+    return path
+
+
+def test_both_workflows_exist() -> None:
+    assert [f.name for f in FILES] == ["ci.yml", "publish.yml"]
+
+
+def test_actionlint_finds_nothing() -> None:
+    result = subprocess.run([tool("actionlint"), *map(str, FILES)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_offline_finds_nothing() -> None:
+    result = subprocess.run(
+        [tool("zizmor"), "--offline", "--persona=auditor", str(WORKFLOWS)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+
+
+def test_every_action_is_pinned_to_a_full_sha_with_its_version() -> None:
+    for path in FILES:
+        for line in path.read_text("utf-8").splitlines():
+            match = re.search(r"uses:\s*(\S+)", line)
+            if match:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", match.group(1)), line
+                assert re.search(r"# v\d+\.\d+\.\d+", line), f"version comment missing: {line}"
+
+
+def test_publish_permissions_are_least_privilege() -> None:
+    workflow = yaml.safe_load((WORKFLOWS / "publish.yml").read_text("utf-8"))
+    assert workflow["permissions"] == {}
+    assert workflow["concurrency"] == {"group": "publish", "cancel-in-progress": False}
+    on = workflow[True]  # YAML 1.1 reads the key `on` as True
+    assert "workflow_dispatch" in on
+    minute, hour = on["schedule"][0]["cron"].split()[:2]
+    assert minute != "0", "schedule off the hour"
+    jobs = workflow["jobs"]
+    assert jobs["refresh"]["permissions"] == {"contents": "write"}
+    assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    steps = " ".join(str(s) for s in jobs["build"]["steps"])
+    assert "--strict package validate" in steps
+    assert "Settings → Pages" in steps
