@@ -161,6 +161,27 @@ def validate(opts: Options) -> None:
 
 
 @cli.command()
+@click.pass_obj
+def status(opts: Options) -> None:
+    """Per dataset: latest period, fetch and update dates, cadence; warn when stale."""
+    from kuntadata.status import dataset_status
+
+    statuses = dataset_status(opts.paths.package)
+    click.secho(f"status: {len(statuses)} dataset(s) in {opts.paths.package}", bold=True)
+    stale = [s for s in statuses if s.stale]
+    for item in statuses:
+        click.echo(f"  {item.line()}")
+    for item in stale:
+        click.secho(
+            f"  warning: {item.dataset}: the source has not changed for {item.age_days} days, "
+            f"longer than its {item.cadence} cadence; check the table at the source",
+            fg="yellow",
+        )
+    if opts.strict and stale:
+        raise click.ClickException(f"--strict: {len(stale)} stale dataset(s)")
+
+
+@cli.command()
 @click.option("--base-url", default=None, help="Public base URL (GitHub Pages sets it).")
 @click.pass_obj
 def site(opts: Options, base_url: str | None) -> None:

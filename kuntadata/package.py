@@ -270,7 +270,13 @@ def _write_dataset(item: TidyDataset, out: Path) -> dict[str, Any]:
     )
     resource["description"] = spec.description.get("en", "")
     resource["licenses"] = [dict(spec.licence)]
-    resource["x-kuntadata"] = item.meta
+    resource["x-kuntadata"] = {
+        **item.meta,
+        "cadence": spec.cadence,
+        "next_release": spec.next_release,
+        "verified": spec.verified,
+        "periods": sorted(frame["period"].dropna().unique().tolist()),
+    }
     return resource
 
 

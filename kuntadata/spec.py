@@ -72,6 +72,8 @@ class DatasetSpec:
     attribution: dict[str, str] = field(default_factory=dict)
     verified: bool = True
     written_against: dict[str, str] = field(default_factory=dict)
+    cadence: str = "yearly"
+    next_release: str = ""
 
     @property
     def kind(self) -> str:
@@ -180,6 +182,8 @@ def load_dataset_spec(path: Path) -> DatasetSpec:
         attribution=data.get("attribution") or {},
         verified=data.get("verified", True),
         written_against=data.get("written_against") or {},
+        cadence=data.get("cadence", "yearly"),
+        next_release=str(data.get("next_release") or ""),
     )
 
 
