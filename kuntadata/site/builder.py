@@ -23,7 +23,7 @@ from ..errors import BuildError
 from ..paths import ProjectPaths
 from . import fmt
 from .context import PACKAGE_ZIP, Site
-from .downloads import municipality_zip, package_zip
+from .downloads import MunicipalityZips, package_zip
 from .i18n import check_languages, translations
 from .meta import sitemap
 from .municipality import municipality_page
@@ -199,8 +199,9 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
     writer.write("sitemap.xml", sitemap(site, logical_pages))
     writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.absolute('sitemap.xml')}\n")
     say("Writing downloads")
+    zips = MunicipalityZips(site)
     for code in site.municipalities:
-        writer.write(site.municipality_zip_path(code), municipality_zip(site, code))
+        writer.write(site.municipality_zip_path(code), zips.build(code))
     writer.write(PACKAGE_ZIP, package_zip(site.package.directory))
     for source in sorted(site.package.directory.iterdir()):
         if source.is_file():

@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import zipfile
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -75,45 +74,61 @@ def _zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-@lru_cache(maxsize=4)
-def _areas_frame(directory: Path) -> pd.DataFrame:
-    return pd.read_csv(directory / "areas.csv", dtype=str, keep_default_na=False)
+class MunicipalityZips:
+    """Per-municipality data packages, with every dataset's CSV split by area only once.
+
+    A whole-Finland build writes ~300 zips that share the same region and country rows, so
+    each dataset is serialised once and its lines are grouped by area; a zip is then a
+    concatenation of ready-made lines plus one small descriptor.
+    """
+
+    def __init__(self, site: Any) -> None:
+        self.site = site
+        package = site.package
+        self.parts: dict[str, tuple[str, str, dict[str, list[str]]]] = {}
+        areas = pd.read_csv(package.directory / "areas.csv", dtype=str, keep_default_na=False)
+        self.parts["areas"] = ("areas.csv", *_lines_by(areas, "code"))
+        self.resources: list[dict[str, Any]] = []
+        areas_resource = next(
+            (r for r in package.descriptor.get("resources", []) if r.get("name") == "areas"),
+            {"name": "areas", "path": "areas.csv"},
+        )
+        self.resources.append(_trim_resource(areas_resource))
+        for dataset in package.datasets:
+            path = Path(dataset.resource.get("path") or f"{dataset.id}.csv").name
+            self.parts[dataset.id] = (path, *_lines_by(dataset.frame, "area"))
+            self.resources.append(_trim_resource(dataset.resource))
+
+    def build(self, code: str) -> bytes:
+        """A valid Frictionless data package: this municipality plus its comparison areas."""
+        site = self.site
+        codes = [code, *site.areas.related(code, tuple(site.config.compare))]
+        short = site.areas.get(code).short_code
+        members: list[tuple[str, bytes]] = []
+        for path, header, lines in self.parts.values():
+            body = "".join(line for c in codes for line in lines.get(c, ()))
+            members.append((path, (header + body).encode("utf-8")))
+        descriptor = {
+            "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+            "name": f"kuntadata-{short}",
+            "title": f"{site.areas.name(code, 'fi')}: kuntadata",
+            "description": "Data for one municipality with its region and the whole country "
+            "for comparison, cut from the kuntadata package.",
+            "licenses": site.package.descriptor.get("licenses") or [],
+            "x-status": site.package.status_meanings,
+            "resources": self.resources,
+        }
+        text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+        return _zip_bytes([("datapackage.json", text.encode("utf-8")), *members])
 
 
-def municipality_zip(site: Any, code: str) -> bytes:
-    """A valid Frictionless data package: this municipality plus its comparison areas."""
-    package = site.package
-    codes = [code, *site.areas.related(code, tuple(site.config.compare))]
-    short = site.areas.get(code).short_code
-    members: list[tuple[str, bytes]] = []
-    areas = _areas_frame(package.directory)
-    areas = areas[areas["code"].isin(codes)]
-    areas_resource = next(
-        (r for r in package.descriptor.get("resources", []) if r.get("name") == "areas"), None
-    )
-    resources = [_trim_resource(areas_resource or {"name": "areas", "path": "areas.csv"})]
-    members.append(("areas.csv", _csv_bytes(areas)))
-    for dataset in package.datasets:
-        parts = [dataset.rows_by_area[c] for c in codes if c in dataset.rows_by_area]
-        frame = pd.concat(parts) if parts else dataset.frame.iloc[0:0]
-        path = Path(dataset.resource.get("path") or f"{dataset.id}.csv").name
-        members.append((path, _csv_bytes(frame)))
-        resource = _trim_resource(dataset.resource)
-        resource["path"] = path
-        resources.append(resource)
-    descriptor = {
-        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
-        "name": f"kuntadata-{short}",
-        "title": f"{site.areas.name(code, 'fi')}: kuntadata",
-        "description": "Data for one municipality with its region and the whole country for "
-        "comparison, cut from the kuntadata package.",
-        "licenses": package.descriptor.get("licenses") or [],
-        "x-status": package.status_meanings,
-        "resources": resources,
-    }
-    text = json.dumps(descriptor, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-    members.insert(0, ("datapackage.json", text.encode("utf-8")))
-    return _zip_bytes(members)
+def _lines_by(frame: pd.DataFrame, column: str) -> tuple[str, dict[str, list[str]]]:
+    """The frame as CSV: its header line and its row lines grouped by `column`."""
+    lines = frame.to_csv(index=False, lineterminator="\n").splitlines(keepends=True)
+    grouped: dict[str, list[str]] = {}
+    for key, line in zip(frame[column], lines[1:], strict=True):
+        grouped.setdefault(key, []).append(line)
+    return lines[0], grouped
 
 
 def _trim_resource(resource: dict[str, Any]) -> dict[str, Any]:
@@ -121,10 +136,6 @@ def _trim_resource(resource: dict[str, Any]) -> dict[str, Any]:
     trimmed = {k: v for k, v in resource.items() if k not in ("bytes", "hash")}
     trimmed["path"] = Path(resource.get("path") or f"{resource['name']}.csv").name
     return json.loads(json.dumps(trimmed))
-
-
-def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def package_zip(directory: Path) -> bytes:
