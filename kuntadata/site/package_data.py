@@ -108,14 +108,24 @@ def load_package(directory: Path, municipality_codes: set[str] | None = None) ->
     areas = load_area_index(directory)
     datasets: list[Dataset] = []
     for resource in descriptor.get("resources", []):
-        if resource.get("name") in ("areas", "area_mergers"):
-            continue
+        if not _is_dataset(resource):
+            continue  # areas, area_mergers, changes…: copied into downloads, not charted
         datasets.append(_load_dataset(directory, resource, descriptor_path))
     datasets.sort(key=lambda d: _theme_order(d.theme))  # stable: package order within a theme
     municipalities = municipality_codes or {a.code for a in areas.municipalities()}
     for dataset in datasets:
         _rank(dataset, municipalities)
     return PackageData(directory, descriptor, areas, datasets)
+
+
+def _is_dataset(resource: dict[str, Any]) -> bool:
+    """A tidy dataset resource: it has x-kuntadata, or the tidy columns of the contract."""
+    if "x-kuntadata" in resource:
+        return True
+    if resource.get("name") in ("areas", "area_mergers"):
+        return False
+    fields = {f.get("name") for f in (resource.get("schema") or {}).get("fields", [])}
+    return set(FIXED_COLUMNS) <= fields and not fields & {"old_value", "new_value"}
 
 
 def _theme_order(theme: str) -> int:
