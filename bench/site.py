@@ -43,8 +43,11 @@ def _config() -> object:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--package", type=Path, default=REPO / "data" / "package")
-    parser.add_argument("--make-package", action="store_true",
-                        help="build a whole-Finland package from the real 12c1 PX file first")
+    parser.add_argument(
+        "--make-package",
+        action="store_true",
+        help="build a whole-Finland package from the real 12c1 PX file first",
+    )
     args = parser.parse_args()  # fmt: skip
     work = Path(tempfile.mkdtemp(prefix="kuntadata-bench-"))
     try:
@@ -82,7 +85,9 @@ def main() -> int:
         print(f"municipality pages {len(pages)}")
         if pages:
             print(f"  raw bytes        median {statistics.median(raw):,.0f}  max {max(raw):,}")
-            print(f"  gzip bytes       median {statistics.median(zipped):,.0f}  max {max(zipped):,}")
+            print(
+                f"  gzip bytes       median {statistics.median(zipped):,.0f}  max {max(zipped):,}"
+            )
         print(f"vendored JS        {len(vendor_bytes):,} bytes raw, "
               f"{len(gzip.compress(vendor_bytes, 6)):,} gzip (cached across pages)")  # fmt: skip
     finally:

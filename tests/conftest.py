@@ -1,1 +1,1 @@
-pytest_plugins = ["pxweb_server"]
+pytest_plugins = ["pxweb_server", "sotkanet_server", "file_server"]

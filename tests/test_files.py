@@ -20,8 +20,6 @@ from kuntadata.sources.http import HttpClient
 from kuntadata.spec import load_dataset_spec
 from kuntadata.tidy_files import tidy_file
 
-# Until tests/conftest.py lists it: the emulator fixture as a plugin.
-pytest_plugins = ["file_server"]
 
 REPO = Path(__file__).resolve().parent.parent
 REALDATA = Path(os.environ.get("KUNTADATA_REALDATA", REPO.parent / "shared" / "realdata"))

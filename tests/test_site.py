@@ -22,9 +22,9 @@ from kuntadata.site import build_site
 from kuntadata.site.fmt import number, percent
 
 try:
-    from tests.site_fixtures import make_project, site_config, write_package
+    from tests.site_fixtures import make_project, site_config
 except ModuleNotFoundError:  # pytest run without the repository root on sys.path
-    from site_fixtures import make_project, site_config, write_package
+    from site_fixtures import make_project, site_config
 
 BUILT = datetime(2026, 11, 23, tzinfo=UTC)
 NBSP = "\u00a0"
@@ -71,7 +71,9 @@ def test_every_page_of_the_url_layout_exists(site: Path) -> None:
 def test_municipality_page_sentence_has_real_figures_and_direction(site: Path) -> None:
     fi = text_of(read(site, "fi/kunta/091-helsinki/index.html"))
     # Helsinki 2024 684 018 → 2025 694 392 (+1.5 %); whole country 5 635 971 → 5 652 881
-    assert f"Helsinki: väkiluku kasvoi 1,5{NBSP}% vuonna 2025 ja oli 694{NBSP}392{NBSP}henkeä." in fi
+    assert (
+        f"Helsinki: väkiluku kasvoi 1,5{NBSP}% vuonna 2025 ja oli 694{NBSP}392{NBSP}henkeä." in fi
+    )
     assert f"Vertailualue koko maa: kasvoi 0,3{NBSP}%." in fi
     en = text_of(read(site, "en/kunta/297-kuopio/index.html"))
     # Kuopio families 2021 31 913 → 2022 32 041; North Savo fell; whole country fell
@@ -99,9 +101,7 @@ def test_status_symbol_shows_the_reason(tmp_path: Path) -> None:
     paths = make_project(tmp_path)
     families = paths.package / "families.csv"
     rows = families.read_text(encoding="utf-8").splitlines()
-    rows = [
-        "KU297,2022,families,,.." if r.startswith("KU297,2022,families,") else r for r in rows
-    ]
+    rows = ["KU297,2022,families,,.." if r.startswith("KU297,2022,families,") else r for r in rows]
     families.write_text("\n".join(rows) + "\n", encoding="utf-8")
     build_site(paths, site_config(), built_at=BUILT)
     page = text_of(read(paths.site, "en/kunta/297-kuopio/index.html"))
@@ -125,7 +125,7 @@ def test_chart_csv_matches_table_and_names_source_and_licence(site: Path) -> Non
     assert helsinki_2022["licence"].startswith("CC-BY-4.0")
     html = read(site, "fi/kunta/091-helsinki/index.html")
     table = html.split('id="families-families"')[1].split("</table>")[0]
-    assert f"<th scope=\"row\">2022</th><td>161{NBSP}417</td>" in table
+    assert f'<th scope="row">2022</th><td>161{NBSP}417</td>' in table
     spec = json.loads(re.search(r'id="families-families-spec">(.*?)</script>', html).group(1))
     assert spec["data"]["url"] == "../../../data/fi/kunta/091/families.csv"
 
@@ -228,7 +228,7 @@ def test_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     build_site(paths, site_config(), built_at=BUILT)
     before = read(paths.site, "fi/kunta/091-helsinki/index.html")
     (paths.package / "families.csv").unlink()
-    with pytest.raises(BuildError, match="families.csv: listed in datapackage.json but missing"):
+    with pytest.raises(BuildError, match=r"families\.csv: listed in datapackage\.json but missing"):
         build_site(paths, site_config())
     assert read(paths.site, "fi/kunta/091-helsinki/index.html") == before
     assert not list(tmp_path.glob("_site.tmp-*"))

@@ -21,8 +21,6 @@ from kuntadata.sources.http import HttpClient
 from kuntadata.spec import load_dataset_spec, load_dataset_specs
 from kuntadata.tidy_sotkanet import html_to_text, region_codes, tidy_sotkanet
 
-# Until tests/conftest.py lists it: the emulator fixture as a plugin.
-pytest_plugins = ["sotkanet_server"]
 
 REPO = Path(__file__).resolve().parent.parent
 REALDATA = Path(os.environ.get("KUNTADATA_REALDATA", REPO.parent / "shared" / "realdata"))

@@ -44,7 +44,7 @@ def test_unknown_key_is_listed_with_its_line_and_allowed_keys(tmp_path: Path) ->
         f"datasets/families.yaml:{line}: (top level): Additional properties are not "
         "allowed ('colour' was unexpected)" in message
     )
-    assert "allowed keys: attribution, chart, description" in message
+    assert "allowed keys: attribution, cadence, chart, description" in message
 
 
 def test_all_problems_in_all_files_then_one_abort(tmp_path: Path) -> None:

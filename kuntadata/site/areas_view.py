@@ -113,7 +113,7 @@ class AreaIndex:
 
 
 def slugify(name: str) -> str:
-    """ASCII, lower case, hyphens: `Mänttä-Vilppula` → `mantta-vilppula`, `Pedersöre` → `pedersore`."""
+    """ASCII, lower case, hyphens: `Mänttä-Vilppula` → `mantta-vilppula`."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "area"
 

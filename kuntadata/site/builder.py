@@ -187,8 +187,10 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
         for section, filename in CONTENT_SECTIONS.items():
             source = paths.content / lang / filename
             if not source.exists():
-                raise BuildError(f"{source}: missing; every language needs content/{lang}/"
-                                 f"{filename} (copy another language's file and translate it)")
+                raise BuildError(
+                    f"{source}: missing; every language needs content/{lang}/"
+                    f"{filename} (copy another language's file and translate it)"
+                )
             context = content_page(site, lang, section, source.read_text(encoding="utf-8"),
                                    _content_values(site, lang))  # fmt: skip
             _page(writer, site.section_path(lang, section), templates["content"], context)
@@ -197,7 +199,9 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
     writer.write("404.html", default_env.get_template("404.html").render(not_found_page(site)))
     writer.write("index.html", default_env.get_template("index.html").render(root_index(site)))
     writer.write("sitemap.xml", sitemap(site, logical_pages))
-    writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.absolute('sitemap.xml')}\n")
+    writer.write(
+        "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.absolute('sitemap.xml')}\n"
+    )
     say("Writing downloads")
     zips = MunicipalityZips(site)
     for code in site.municipalities:

@@ -78,7 +78,9 @@ def chart_template(kind: str, additive: bool, decimals: int, texts: ChartTexts) 
                     "area_name:N",
                     sort=[DOMAIN],
                     title=None,
-                    header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelColor="#1a1a1a"),
+                    header=alt.Header(
+                        labelFontSize=13, labelFontWeight="bold", labelColor="#1a1a1a"
+                    ),
                 ),
                 columns=3,
             )

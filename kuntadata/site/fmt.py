@@ -172,4 +172,6 @@ def missing_sentence(
     words.update(period=period, reason=reason)
     if not fetched:
         return _("No data: {title} has not been fetched for this municipality.").format(**words)
-    return _("There is no figure for {title_lower} in {area} for {period}: {reason}.").format(**words)
+    return _("There is no figure for {title_lower} in {area} for {period}: {reason}.").format(
+        **words
+    )

@@ -7,7 +7,7 @@ exactly the same translations. English msgids are the source text: an empty `msg
 back to the msgid, so `en/messages.po` mostly stays empty.
 
 To refresh the catalogues after editing templates or Python:
-    pybabel extract -F kuntadata/site/babel.cfg -o /tmp/messages.pot .
+    pybabel extract -F kuntadata/site/babel.cfg -k _ -k N_ -o /tmp/messages.pot .
     pybabel update -i /tmp/messages.pot -d kuntadata/site/locale --no-fuzzy-matching
 """
 
@@ -56,6 +56,6 @@ def translations(lang: str) -> Translations:
     return Translations(fp=buffer, domain="messages")
 
 
-def gettext_for(lang: str):  # noqa: ANN201 - returns the bound gettext function
+def gettext_for(lang: str):
     """`_` for Python code that prepares page text (sentences, labels)."""
     return translations(lang).gettext

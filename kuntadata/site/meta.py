@@ -45,9 +45,7 @@ def municipality_jsonld(
             {"@type": "Organization", "name": pick(d.meta.get("attribution"), lang)}
             for d in site.package.datasets
         ],
-        "variableMeasured": [
-            pick(i.title, lang) for d in site.package.datasets for i in d.charted
-        ],
+        "variableMeasured": [pick(i.title, lang) for d in site.package.datasets for i in d.charted],
         "dateModified": page["built_iso"],
         "distribution": [
             {
@@ -56,11 +54,14 @@ def municipality_jsonld(
                 "contentUrl": site.absolute(site.municipality_zip_path(code)),
             },
             *[
-                {"@type": "DataDownload", "encodingFormat": "text/csv",
-                 "contentUrl": site.absolute(path)}
+                {
+                    "@type": "DataDownload",
+                    "encodingFormat": "text/csv",
+                    "contentUrl": site.absolute(path),
+                }
                 for path, _ in files
             ],
-        ],  # fmt: skip
+        ],
     }
     if periods:
         data["temporalCoverage"] = f"{periods[0][:4]}/{periods[-1][:4]}"
@@ -81,9 +82,7 @@ def sitemap(site: Any, pages: list[dict[str, str]]) -> str:
             lines.append(f"  <url><loc>{escape(site.absolute(path))}</loc>")
             for other, other_path in by_lang.items():
                 href = escape(site.absolute(other_path))
-                lines.append(
-                    f'    <xhtml:link rel="alternate" hreflang="{other}" href="{href}"/>'
-                )
+                lines.append(f'    <xhtml:link rel="alternate" hreflang="{other}" href="{href}"/>')
             lines.append("  </url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

@@ -20,8 +20,7 @@ from .meta import municipality_jsonld
 from .package_data import Dataset, Indicator, Series, pick
 
 
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "extract, translate later"
+def N_(message: str) -> str:
     """Marks a string for extraction; it is translated where it is shown."""
     return message
 

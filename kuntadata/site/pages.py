@@ -88,8 +88,10 @@ def region_page(site: Site, code: str, lang: str) -> dict[str, Any]:
 def _column(dataset: Dataset, indicator: Indicator, lang: str) -> str:
     period = dataset.ranks.get(indicator.id, {}).get("period", "")
     unit = pick(indicator.unit, lang)
-    return f"{pick(indicator.title, lang)} ({unit}, {period})" if period else pick(
-        indicator.title, lang
+    return (
+        f"{pick(indicator.title, lang)} ({unit}, {period})"
+        if period
+        else pick(indicator.title, lang)
     )
 
 
@@ -212,8 +214,14 @@ def content_page(
 def not_found_page(site: Site) -> dict[str, Any]:
     lang = site.languages[0]
     _ = gettext_for(lang)
-    page = common(site, lang, "404.html", _("Page not found"),
-                  {x: site.home_path(x) for x in site.languages}, absolute_links=True)
+    page = common(
+        site,
+        lang,
+        "404.html",
+        _("Page not found"),
+        {x: site.home_path(x) for x in site.languages},
+        absolute_links=True,
+    )
     links = [{"lang": x, "name": LANGUAGE_NAMES[x], "href": site.base_path + site.home_path(x)}
              for x in site.languages]  # fmt: skip
     return {"page": page, "links": links}
@@ -226,6 +234,10 @@ def root_index(site: Site) -> dict[str, Any]:
          "href": relative_root("") + site.home_path(x)}
         for x in site.languages
     ]  # fmt: skip
-    return {"lang": lang, "title": pick(site.config.title, lang), "links": links,
-            "css_href": "static/site.css",
-            "primary_color": (site.config.theme or {}).get("primary_color") or "#0b4f8a"}
+    return {
+        "lang": lang,
+        "title": pick(site.config.title, lang),
+        "links": links,
+        "css_href": "static/site.css",
+        "primary_color": (site.config.theme or {}).get("primary_color") or "#0b4f8a",
+    }

@@ -10,6 +10,7 @@ import functools
 import http.server
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 from ..errors import BuildError
 
@@ -17,7 +18,7 @@ HOST = "127.0.0.1"
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".csv": "text/csv; charset=utf-8",
         ".js": "text/javascript; charset=utf-8",
@@ -39,7 +40,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
         super().send_error(code, message, explain)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         """Quiet by default: tests and previews do not need a line per request."""
 
 
