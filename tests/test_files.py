@@ -20,7 +20,6 @@ from kuntadata.sources.http import HttpClient
 from kuntadata.spec import load_dataset_spec
 from kuntadata.tidy_files import tidy_file
 
-
 REPO = Path(__file__).resolve().parent.parent
 REALDATA = Path(os.environ.get("KUNTADATA_REALDATA", REPO.parent / "shared" / "realdata"))
 STATFIN = REALDATA / "statfin"

@@ -21,7 +21,6 @@ from kuntadata.sources.http import HttpClient
 from kuntadata.spec import load_dataset_spec, load_dataset_specs
 from kuntadata.tidy_sotkanet import html_to_text, region_codes, tidy_sotkanet
 
-
 REPO = Path(__file__).resolve().parent.parent
 REALDATA = Path(os.environ.get("KUNTADATA_REALDATA", REPO.parent / "shared" / "realdata"))
 AREAS = load_areas(REPO / "data" / "raw" / "classification" / "areas")
