@@ -113,8 +113,8 @@ def fetch(opts: Options) -> None:
         f"({summary.retries} retries) in {summary.seconds:.1f} s"
     )
     opts.stats.update(api_calls=summary.api_calls)
-    for warning in summary.warnings:
-        click.secho(f"  warning: {warning}", fg="yellow")
+    if summary.warnings:
+        click.secho(f"  {len(summary.warnings)} warning(s); see above", fg="yellow")
     if summary.failed:
         names = ", ".join(o.dataset for o in summary.failed)
         raise click.ClickException(f"fetch failed for {names} (no snapshot to fall back on)")

@@ -95,10 +95,10 @@ def fetch_datasets(
         target = snapshot_dir(paths.raw, SOURCE_OF_KIND[spec.kind], spec.id)
         previous = _previous(target)
         if offline:
-            summary.outcomes.append(_offline(spec, target, previous, report))
+            summary.outcomes.append(_offline(spec, target, previous, report, summary))
             continue
         try:
-            files, extra = _fetch_one(spec, config, areas, client, on_query, plans, summary)
+            files, extra = _fetch_one(spec, config, areas, client, on_query, plans, summary, report)
         except KuntadataError as exc:
             summary.outcomes.append(_keep_or_fail(spec, target, previous, exc, summary, report))
             continue
@@ -118,13 +118,21 @@ def fetch_datasets(
             )
         )
         report(f"  {spec.id}: fetched {len(files)} responses → {_rel(target, paths.root)}")
+    skipped = [o.dataset for o in summary.outcomes if o.status == "skipped"]
+    if skipped:
+        warning = (
+            f"{len(skipped)} unverified spec(s) have no snapshot yet and were not fetched "
+            f"(a build with internet fetches them): {', '.join(skipped)}"
+        )
+        summary.warnings.append(warning)
+        report(f"  warning: {warning}")
     summary.api_calls = client.calls
     summary.retries = client.retries
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _fetch_one(spec, config, areas, client, on_query, plans, summary):
+def _fetch_one(spec, config, areas, client, on_query, plans, summary, report):
     adapter = ADAPTERS.get(spec.kind)
     if adapter is None:
         raise FetchError(
@@ -143,6 +151,8 @@ def _fetch_one(spec, config, areas, client, on_query, plans, summary):
     )
     result = adapter(request)
     summary.warnings.extend(result.warnings)
+    for warning in result.warnings:
+        report(f"  warning: {warning}")
     files = [
         RawFile(
             name=f.name,
@@ -167,7 +177,9 @@ def _previous(target: Path) -> dict | None:
         return None
 
 
-def _offline(spec, target, previous, report) -> DatasetOutcome:
+def _offline(spec, target, previous, report, summary) -> DatasetOutcome:
+    if previous is None and not spec.verified:
+        return DatasetOutcome(spec.id, "skipped")
     if previous is None:
         message = (
             f"{spec.id}: --offline and no snapshot in {target}; run `python build.py fetch` "
@@ -180,17 +192,28 @@ def _offline(spec, target, previous, report) -> DatasetOutcome:
 
 
 def _keep_or_fail(spec, target, previous, exc, summary, report) -> DatasetOutcome:
+    """Keep the last good snapshot; without one, fail — unless the spec is not yet verified.
+
+    An unreachable host is explained once; later datasets of the same source get one line.
+    """
     reason = str(exc)
+    unreachable = isinstance(exc, SourceUnreachable)
+    repeated = unreachable and "unreachable earlier in this run" in reason
+    detail = "" if repeated else f"\n    {_indent(reason)}"
+    if previous is None and not spec.verified:
+        if not repeated:
+            report(f"  {spec.id}: not fetched:{detail}")
+        return DatasetOutcome(spec.id, "skipped", reason)
     if previous is None:
-        report(f"  {spec.id}: FAILED and no earlier snapshot exists:\n    {_indent(reason)}")
+        report(f"  {spec.id}: FAILED and no earlier snapshot exists:{detail or ' ' + reason}")
         return DatasetOutcome(spec.id, "failed", reason)
-    kind = "unreachable" if isinstance(exc, SourceUnreachable) else "failed"
+    kind = "unreachable" if unreachable else "failed"
     warning = (
         f"{spec.id}: source {kind}; kept the last good snapshot fetched "
         f"{previous['fetched_at']} ({target})"
     )
     summary.warnings.append(warning)
-    report(f"  warning: {warning}\n    {_indent(reason)}")
+    report(f"  warning: {warning}{detail}")
     return DatasetOutcome(spec.id, "kept", reason, fetched_at=previous["fetched_at"])
 
 

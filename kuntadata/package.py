@@ -68,6 +68,7 @@ class PackageSummary:
     warnings: list[str] = field(default_factory=list)
     path: Path | None = None
     changes: int = 0
+    skipped: list[str] = field(default_factory=list)
 
 
 def build_package(
@@ -79,13 +80,13 @@ def build_package(
     area_codes = {a.code for a in areas.all()}
     problems: list[str] = []
     tidied: list[TidyDataset] = []
+    skipped: list[str] = []
+    pending: list[dict[str, Any]] = []
     for spec in specs:
         directory = snapshot_dir(paths.raw, SOURCE_OF_KIND[spec.kind], spec.id)
         if not spec.verified and not (directory / "provenance.json").exists():
-            summary.warnings.append(
-                f"{spec.id}: skipped: spec not yet verified against the live source and no "
-                f"snapshot in {directory}; a build with internet fetches it"
-            )
+            skipped.append(spec.id)
+            pending.append(_pending(spec))
             continue
         try:
             tidied.append(_tidy(spec, directory, area_codes, areas))
@@ -93,6 +94,12 @@ def build_package(
             problems.extend(exc.problems)
     if problems:
         raise PackageError(problems)
+    if skipped:
+        summary.warnings.append(
+            f"{len(skipped)} unverified spec(s) without a snapshot left out (shown as not yet "
+            f"fetched): {', '.join(skipped)}"
+        )
+    summary.skipped = skipped
     paths.package.parent.mkdir(parents=True, exist_ok=True)
     tmp = paths.package.parent / f".package.tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
@@ -106,13 +113,13 @@ def build_package(
             summary.rows += len(item.frame)
             summary.warnings.extend(item.warnings)
         descriptor_path = tmp / "datapackage.json"
-        _write_json(descriptor_path, _descriptor(config, resources))
+        _write_json(descriptor_path, _descriptor(config, resources, pending))
         previous = paths.package if (paths.package / "datapackage.json").exists() else None
         changes = diff_packages(previous, tmp) if previous else []
         changelog_path = paths.root / "data" / "changelog.csv"
         write_changelog(tmp / "changes.csv", read_changelog(changelog_path) + changes)
         resources.append(_changes_resource(tmp / "changes.csv"))
-        _write_json(descriptor_path, _descriptor(config, resources))
+        _write_json(descriptor_path, _descriptor(config, resources, pending))
         errors = validate_package(descriptor_path)
         if errors:
             raise PackageError(errors)
@@ -317,7 +324,26 @@ def _resource(name, path: Path, title, fields, primary_key, foreign_keys, source
     return resource
 
 
-def _descriptor(config: SiteConfig, resources: list[dict]) -> dict[str, Any]:
+def _pending(spec: DatasetSpec) -> dict[str, Any]:
+    """What the site needs to say "not yet fetched" for a spec that has no snapshot yet."""
+    return {
+        "dataset": spec.id,
+        "theme": spec.theme,
+        "title": spec.title,
+        "source_kind": spec.kind,
+        "table": str(spec.source.get("table", "")),
+        "verified": spec.verified,
+        "written_against": spec.written_against,
+        "indicators": [
+            {"id": i.id, "title": i.title, "unit": i.unit, "responsible": i.responsible}
+            for i in spec.indicators
+        ],
+    }
+
+
+def _descriptor(
+    config: SiteConfig, resources: list[dict], pending: list[dict] | None = None
+) -> dict[str, Any]:
     used = {"..", "...", "-", "."}
     return {
         "$schema": PROFILE,
@@ -334,5 +360,6 @@ def _descriptor(config: SiteConfig, resources: list[dict]) -> dict[str, Any]:
         "keywords": ["Finland", "municipalities", "kunnat", "kommuner", "statistics"],
         "x-status": {s: STATUS_MEANINGS[s] for s in sorted(used)},
         "x-scope": config.scope if isinstance(config.scope, str) else list(config.scope),
+        "x-pending": pending or [],
         "resources": resources,
     }

@@ -40,7 +40,6 @@ PAGES = {
 }
 SWITCH_TO = {"fi": "sv", "sv": "en", "en": "fi"}
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-SCREENSHOTS = Path(__file__).parent / "screenshots"  # written only with KUNTADATA_SCREENSHOTS=1
 
 
 @pytest.fixture(scope="module")
