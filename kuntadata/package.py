@@ -34,6 +34,7 @@ from .tidy import TidyDataset, tidy_statfin
 from .validate import validate_package
 
 AREAS_DIR = Path("classification") / "areas"
+BOUNDARIES_DIR = Path("geo") / "municipalities"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 CC_BY = {
     "name": "CC-BY-4.0",
@@ -108,6 +109,9 @@ def build_package(
             _copy_areas(paths.raw / AREAS_DIR, tmp),
             _copy_mergers(paths.raw / AREAS_DIR, tmp),
         ]
+        boundaries = _copy_boundaries(paths.raw / BOUNDARIES_DIR, tmp)
+        if boundaries:
+            resources.append(boundaries)
         for item in tidied:
             resources.append(_write_dataset(item, tmp))
             summary.rows += len(item.frame)
@@ -186,6 +190,33 @@ def _copy_mergers(source: Path, out: Path) -> dict[str, Any]:
         [],
         sources=[],
     )
+
+
+def _copy_boundaries(source: Path, out: Path) -> dict[str, Any] | None:
+    """Municipal boundaries (GeoJSON) for the maps, carried as a non-tabular resource."""
+    path = source / "municipalities.geojson"
+    if not path.exists():
+        return None
+    provenance = json.loads((source / "provenance.json").read_text("utf-8"))
+    target = out / "municipality_boundaries.geojson"
+    shutil.copyfile(path, target)
+    data = target.read_bytes()
+    return {
+        "name": "municipality_boundaries",
+        "path": target.name,
+        "type": "file",
+        "format": "geojson",
+        "mediatype": "application/geo+json",
+        "encoding": "utf-8",
+        "title": "Municipal boundaries (MML 1:4 500 000, "
+        f"{provenance.get('division_year', '')} division)",
+        "bytes": len(data),
+        "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+        "licenses": [CC_BY],
+        "sources": [{"title": provenance["attribution"], "path": provenance["files"][0]["url"]}],
+        "x-division-year": provenance.get("division_year"),
+        "x-code-property": "NATCODE",
+    }
 
 
 def _changes_resource(path: Path) -> dict[str, Any]:
