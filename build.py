@@ -161,6 +161,39 @@ def validate(opts: Options) -> None:
 
 
 @cli.command()
+@click.option("--live", is_flag=True, help="Resolve every StatFin spec against live metadata.")
+@click.pass_obj
+def check(opts: Options, live: bool) -> None:
+    """Check the dataset specs; with --live, GET each StatFin table's metadata and resolve it.
+
+    Run where there is internet (the scheduled build does): a spec whose table moved or whose
+    values no longer exist is reported with the close matches before anything is published.
+    """
+    from kuntadata.check import check_live
+    from kuntadata.sources.http import HttpClient
+
+    config, specs, _areas = _load(opts)
+    if not live:
+        click.echo(
+            f"check: {len(specs)} spec(s) load and match the schema "
+            "(add --live to resolve them against StatFin)"
+        )
+        return
+    if opts.offline:
+        raise click.UsageError("check --live needs the network; leave out --offline")
+    click.secho(
+        f"check --live: {len(specs)} spec(s) against {config.source_url('statfin')}", bold=True
+    )
+    report = check_live(opts.paths, config, specs, HttpClient(), click.echo)
+    if not report.ok:
+        raise click.ClickException(
+            f"check --live: {len(report.failed)} spec(s) need attention (see above)"
+        )
+    if opts.strict and any(r.warnings for r in report.checked):
+        raise click.ClickException("--strict: check --live reported warnings")
+
+
+@cli.command()
 @click.pass_obj
 def status(opts: Options) -> None:
     """Per dataset: latest period, fetch and update dates, cadence; warn when stale."""

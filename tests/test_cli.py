@@ -108,3 +108,16 @@ def test_bad_site_config_is_reported(tmp_path, bad):
     result = run(root, "--offline", "fetch")
     assert result.exit_code == 1
     assert "site.yaml:2: languages[1]: 'de' is not one of 'fi', 'sv', 'en'" in result.output
+
+
+def test_check_live_reports_a_moved_table_with_what_to_do(tmp_path, pxweb_server):
+    root = make_project(tmp_path, ("families",))
+    env = {"KUNTADATA_STATFIN_URL": pxweb_server.url}
+    ok = run(root, "check", "--live", env=env)
+    assert ok.exit_code == 0, ok.output
+    spec = root / "datasets" / "families.yaml"
+    spec.write_text(spec.read_text("utf-8").replace("table: 12c1", "table: 12c9"), "utf-8")
+    moved = run(root, "check", "--live", env=env)
+    assert moved.exit_code == 1
+    assert "12c9" in moved.output and "?query=" in moved.output
+    assert "check --live: 1 spec(s) need attention" in moved.output
