@@ -19,7 +19,7 @@ from .errors import FetchError, KuntadataError, SourceUnreachable
 from .paths import ProjectPaths
 from .snapshot import RawFile, read_provenance, snapshot_dir, write_snapshot
 from .sources import ADAPTERS
-from .sources.base import FetchRequest
+from .sources.base import FetchRequest, SourceResult
 from .sources.http import HttpClient
 from .sources.statfin import PlannedQuery
 from .spec import DatasetSpec
@@ -153,7 +153,12 @@ def _fetch_one(spec, config, areas, client, on_query, plans, summary, report):
     summary.warnings.extend(result.warnings)
     for warning in result.warnings:
         report(f"  warning: {warning}")
-    files = [
+    return raw_files(result), dict(result.provenance)
+
+
+def raw_files(result: SourceResult) -> list[RawFile]:
+    """An adapter's responses as the snapshot files to write, each with its provenance."""
+    return [
         RawFile(
             name=f.name,
             content=f.response.content,
@@ -167,7 +172,6 @@ def _fetch_one(spec, config, areas, client, on_query, plans, summary, report):
         )
         for f in result.files
     ]
-    return files, dict(result.provenance)
 
 
 def _previous(target: Path) -> dict | None:

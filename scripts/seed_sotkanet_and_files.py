@@ -24,8 +24,9 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 from file_server import FileServer  # noqa: E402
 from sotkanet_server import SotkanetServer  # noqa: E402
 
+from kuntadata.fetch import raw_files  # noqa: E402
 from kuntadata.paths import ProjectPaths  # noqa: E402
-from kuntadata.snapshot import RawFile, snapshot_dir, write_snapshot  # noqa: E402
+from kuntadata.snapshot import snapshot_dir, write_snapshot  # noqa: E402
 from kuntadata.sources import files, sotkanet  # noqa: E402
 from kuntadata.sources.base import SourceResult  # noqa: E402
 from kuntadata.sources.http import HttpClient  # noqa: E402
@@ -85,20 +86,7 @@ def _path_query(url: str) -> str:
 
 
 def _write(spec: DatasetSpec, source: str, result: SourceResult, extra: dict) -> Path:
-    raw = [
-        RawFile(
-            name=f.name,
-            content=f.response.content,
-            url=f.response.url,
-            method=f.response.method,
-            body=f.response.body,
-            status=f.response.status,
-            role=f.role,
-            lang=f.lang,
-            fetched_at=f.response.fetched_at,
-        )
-        for f in result.files
-    ]
+    raw = raw_files(result)
     target = snapshot_dir(ProjectPaths(REPO).raw, source, spec.id)
     write_snapshot(
         target,

@@ -130,6 +130,7 @@ def build_site(
         municipalities=municipalities,
         regions=[r for r in regions if package.areas.get(r)],
         csv_names=_csv_names(package.datasets),
+        content=paths.content,
     )
     paths.site.parent.mkdir(parents=True, exist_ok=True)
     tmp = paths.site.parent / f"{paths.site.name}.tmp-{uuid.uuid4().hex[:8]}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,6 +40,8 @@ class Site:
     municipalities: list[str]  # codes in scope, code order
     regions: list[str]
     csv_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    content: Path | None = None  # content/ (finance criteria); None in bare test sites
+    cache: dict[str, Any] = field(default_factory=dict)  # per-build lookups (peers.py, maps.py)
 
     @property
     def areas(self) -> AreaIndex:

@@ -39,6 +39,7 @@ class Indicator:
     decimals: int
     higher_is: str
     additive: bool
+    responsible: str = "other"  # municipality | wellbeing_county | state | other
 
 
 @dataclass
@@ -150,6 +151,7 @@ def _load_dataset(directory: Path, resource: dict[str, Any], descriptor_path: Pa
             decimals=int(item.get("decimals") or 0),
             higher_is=item.get("higher_is") or "neutral",
             additive=bool(item.get("additive", True)),
+            responsible=item.get("responsible") or "other",
         )
         for item in meta["indicators"]
     ]
