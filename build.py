@@ -105,16 +105,25 @@ def fetch(opts: Options) -> None:
     )
     counts = {
         s: sum(o.status == s for o in summary.outcomes)
-        for s in ("fetched", "kept", "offline", "failed")
+        for s in ("fetched", "kept", "offline", "skipped", "failed")
     }
     click.echo(
         f"fetch: {counts['fetched']} fetched, {counts['kept']} kept from snapshots, "
-        f"{counts['offline']} offline, {counts['failed']} failed; {summary.api_calls} API calls "
+        f"{counts['offline']} offline, {counts['skipped']} not yet fetched, "
+        f"{counts['failed']} failed; {summary.api_calls} API calls "
         f"({summary.retries} retries) in {summary.seconds:.1f} s"
     )
     opts.stats.update(api_calls=summary.api_calls)
     if summary.warnings:
         click.secho(f"  {len(summary.warnings)} warning(s); see above", fg="yellow")
+    kept = [o for o in summary.outcomes if o.status in ("kept", "offline")]
+    if kept and not counts["fetched"]:
+        dates = sorted({o.fetched_at[:10] for o in kept if o.fetched_at})
+        click.secho(
+            f"fetch: no source reached; building from the committed snapshots in data/raw/ "
+            f"(fetched {', '.join(dates)})",
+            bold=True,
+        )
     if summary.failed:
         names = ", ".join(o.dataset for o in summary.failed)
         raise click.ClickException(f"fetch failed for {names} (no snapshot to fall back on)")

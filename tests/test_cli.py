@@ -73,7 +73,10 @@ def test_fetch_against_the_emulator_prints_progress_and_summary(tmp_path, pxweb_
     assert result.exit_code == 0, result.output
     assert "fetch: 1 dataset(s), live sources" in result.output
     assert "families: fetched 5 responses → data/raw/statfin/families" in result.output
-    assert "1 fetched, 0 kept from snapshots, 0 offline, 0 failed; 5 API calls" in result.output
+    assert (
+        "1 fetched, 0 kept from snapshots, 0 offline, 0 not yet fetched, 0 failed; 5 API calls"
+        in (result.output)
+    )
 
 
 def test_bad_spec_aborts_once_with_every_problem(tmp_path):

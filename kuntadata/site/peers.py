@@ -1,0 +1,216 @@
+"""Peers and position: a municipality's rank among all municipalities and among those of
+similar size, for every indicator.
+
+Why size classes: a rank of 250 of 309 says little when most of the 309 are ten times larger.
+Statistics Finland groups municipalities by population into seven classes (kuntakokoluokat);
+we use exactly those bounds so a reader can look the grouping up. A municipality's class comes
+from its latest population figure in the package: the `population` dataset (StatFin 11re)
+first, else THL Sotkanet's indicator 127 (`population_sotkanet_2009`). The year used is said
+on the page, because the two sources can be many years apart. A municipality whose population
+is not in the package is not put in any class; the page says so instead of guessing.
+
+Everything is computed once per build (`site.cache`) and looked up per page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import fmt
+from .context import Site
+from .i18n import gettext_for
+from .package_data import Dataset, Indicator, pick
+
+# Statistics Finland's municipal size classes: [lower, upper) in residents.
+SIZE_CLASSES: tuple[tuple[int, int | None], ...] = (
+    (0, 2000),
+    (2000, 5000),
+    (5000, 10000),
+    (10000, 20000),
+    (20000, 50000),
+    (50000, 100000),
+    (100000, None),
+)
+# (dataset id, indicator id), most preferred first.
+POPULATION_SOURCES = (("population", "population"), ("population_sotkanet_2009", "population"))
+
+
+@dataclass(frozen=True)
+class PopulationFigure:
+    value: float
+    period: str
+    dataset: Dataset
+
+
+@dataclass
+class PeerIndex:
+    """Population and size class per municipality in scope; ranks filled lazily."""
+
+    population: dict[str, PopulationFigure]
+    size_class: dict[str, int]
+    members: dict[int, list[str]]
+    ranks: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+
+def size_class_of(population: float) -> int:
+    """Index into SIZE_CLASSES for a population figure."""
+    for index, (lower, upper) in enumerate(SIZE_CLASSES):
+        if population >= lower and (upper is None or population < upper):
+            return index
+    return 0
+
+
+def size_class_label(index: int, lang: str) -> str:
+    """`10 000–19 999 residents` in the reader's language and number format."""
+    _ = gettext_for(lang)
+    lower, upper = SIZE_CLASSES[index]
+    if lower == 0:
+        return _("under {upper} residents").format(upper=fmt.number(upper, 0, lang))
+    if upper is None:
+        return _("{lower} residents and over").format(lower=fmt.number(lower, 0, lang))
+    return _("{lower}–{upper} residents").format(
+        lower=fmt.number(lower, 0, lang), upper=fmt.number(upper - 1, 0, lang)
+    )
+
+
+def all_class_labels(lang: str) -> str:
+    return ", ".join(size_class_label(i, lang) for i in range(len(SIZE_CLASSES)))
+
+
+def peer_index(site: Site) -> PeerIndex:
+    """The build's PeerIndex, computed on first use."""
+    index = site.cache.get("peers")
+    if index is None:
+        index = site.cache["peers"] = _build_index(site)
+    return index
+
+
+def _build_index(site: Site) -> PeerIndex:
+    datasets = {d.id: d for d in site.package.datasets}
+    population: dict[str, PopulationFigure] = {}
+    for code in site.municipalities:
+        for dataset_id, indicator_id in POPULATION_SOURCES:
+            dataset = datasets.get(dataset_id)
+            series = dataset.series.get((indicator_id, code)) if dataset else None
+            if dataset is None or series is None:
+                continue
+            known = [(p, v) for p, v in zip(series.periods, series.values, strict=True) if v is not None]
+            if known:
+                period, value = known[-1]
+                population[code] = PopulationFigure(value, period, dataset)
+                break
+    size_class = {code: size_class_of(p.value) for code, p in population.items()}
+    members: dict[int, list[str]] = {}
+    for code, index in size_class.items():
+        members.setdefault(index, []).append(code)
+    return PeerIndex(population, size_class, members)
+
+
+def _ranks(site: Site, dataset: Dataset, indicator: Indicator) -> dict[str, Any]:
+    """Ranks (largest first, ties share a rank) in the latest period, overall and per class."""
+    index = peer_index(site)
+    key = (dataset.id, indicator.id)
+    if key in index.ranks:
+        return index.ranks[key]
+    latest = ""
+    for code in site.municipalities:
+        series = dataset.series.get((indicator.id, code))
+        if series is not None and series.periods:
+            latest = max(latest, series.periods[-1])
+    values: list[tuple[float, str]] = []
+    for code in site.municipalities:
+        series = dataset.series.get((indicator.id, code))
+        value = series.value_at(latest) if series is not None else None
+        if value is not None:
+            values.append((value, code))
+    values.sort(key=lambda item: (-item[0], item[1]))
+    overall = _positions(values)
+    by_class: dict[int, list[tuple[float, str]]] = {}
+    for value, code in values:
+        if code in index.size_class:
+            by_class.setdefault(index.size_class[code], []).append((value, code))
+    result = {
+        "period": latest,
+        "rank": overall,
+        "of": len(values),
+        "class_rank": {k: _positions(v) for k, v in by_class.items()},
+        "class_of": {k: len(v) for k, v in by_class.items()},
+    }
+    index.ranks[key] = result
+    return result
+
+
+def _positions(values: list[tuple[float, str]]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    previous: float | None = None
+    rank = 0
+    for order, (value, code) in enumerate(values, start=1):
+        if value != previous:
+            rank, previous = order, value
+        positions[code] = rank
+    return positions
+
+
+def position_text(site: Site, dataset: Dataset, indicator: Indicator, code: str, lang: str) -> str:
+    """One sentence: rank among all municipalities and among those of similar size."""
+    _ = gettext_for(lang)
+    ranks = _ranks(site, dataset, indicator)
+    period = ranks["period"]
+    name = site.areas.name(code, lang)
+    if not period or code not in ranks["rank"]:
+        if not period:
+            return _("No position: no municipality has a figure for this indicator.")
+        return _("No position: {area} has no figure for {period}.").format(
+            area=name, period=period
+        )
+    overall = _("Position in {period} (largest first): {rank} of {count} municipalities").format(
+        period=period, rank=ranks["rank"][code], count=ranks["of"]
+    )
+    index = peer_index(site)
+    if code not in index.size_class:
+        return overall + "; " + _(
+            "the population of {area} is not known in this data, so it is not ranked among "
+            "municipalities of similar size."
+        ).format(area=name)
+    size = index.size_class[code]
+    return (
+        overall
+        + "; "
+        + _("{rank} of {count} municipalities of similar size ({size_class}).").format(
+            rank=ranks["class_rank"][size][code],
+            count=ranks["class_of"][size],
+            size_class=size_class_label(size, lang),
+        )
+    )
+
+
+def peers_explanation(site: Site, code: str, lang: str) -> str:
+    """How peers are chosen, with the figure and year used for this municipality."""
+    _ = gettext_for(lang)
+    index = peer_index(site)
+    name = site.areas.name(code, lang)
+    classes = all_class_labels(lang)
+    figure = index.population.get(code)
+    if figure is None:
+        return _(
+            "Municipalities of similar size: the population of {area} is not in this data, so "
+            "it is ranked only among all municipalities. Peers are grouped by Statistics "
+            "Finland's municipal size classes ({classes})."
+        ).format(area=name, classes=classes)
+    size = index.size_class[code]
+    return _(
+        "Municipalities of similar size: {area} had {population} residents in {year} "
+        "({source}), so it is compared with the {count} municipalities of {size_class} in "
+        "Statistics Finland's municipal size classes ({classes}). Each municipality's class is "
+        "taken from its latest population figure in this data (StatFin first, else THL "
+        "Sotkanet), so the years can differ."
+    ).format(
+        area=name,
+        population=fmt.number(figure.value, 0, lang),
+        year=figure.period,
+        source=pick(figure.dataset.meta.get("attribution"), lang),
+        count=len(index.members.get(size, [])),
+        size_class=size_class_label(size, lang),
+        classes=classes,
+    )
