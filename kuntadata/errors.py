@@ -64,6 +64,12 @@ class PackageError(KuntadataError):
         super().__init__("\n".join([*self.problems, f"Package stage failed with {count} {plural}"]))
 
 
+class SnapshotMismatch(PackageError):
+    """The spec asks for something its snapshot does not have (changed spec, or values gone
+    at the source so the last good snapshot was kept): that dataset is left out, not the
+    whole package."""
+
+
 class BuildError(KuntadataError):
     """The site stage cannot build: names what is missing and which command makes it."""
 

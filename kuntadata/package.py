@@ -24,7 +24,7 @@ from .areas import Areas
 from .changelog import FIELDS as CHANGE_FIELDS
 from .changelog import append_changelog, diff_packages, read_changelog, write_changelog
 from .config import DEFAULT_SOURCES, SiteConfig
-from .errors import PackageError
+from .errors import PackageError, SnapshotMismatch
 from .fetch import SOURCE_OF_KIND
 from .paths import ProjectPaths
 from .snapshot import now_utc, snapshot_dir, swap_into_place
@@ -91,6 +91,10 @@ def build_package(
             continue
         try:
             tidied.append(_tidy(spec, directory, area_codes, areas))
+        except SnapshotMismatch as exc:
+            summary.warnings.append(
+                f"{spec.id}: left out of the package (the rest is built): {'; '.join(exc.problems)}"
+            )
         except PackageError as exc:
             problems.extend(exc.problems)
     if problems:

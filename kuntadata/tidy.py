@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import PackageError
+from .errors import PackageError, SnapshotMismatch
 from .snapshot import read_provenance
 from .sources import jsonstat
 from .spec import DatasetSpec
@@ -40,6 +40,8 @@ def tidy_statfin(spec: DatasetSpec, directory: Path, area_codes: set[str]) -> Ti
     problems: list[str] = []
     warnings: list[str] = []
     content_map = _content_map(spec, metadata, problems)
+    if problems:
+        raise SnapshotMismatch(problems)
     dims = {s.column: s for s in spec.selections if s.column}
     rows: dict[tuple, tuple[float | None, str | None]] = {}
     units: dict[str, dict[str, Any]] = {}
@@ -64,7 +66,7 @@ def tidy_statfin(spec: DatasetSpec, directory: Path, area_codes: set[str]) -> Ti
         )
         for dim in jsonstat.dimensions(dataset):
             if dim.id == metric:
-                units.update(dim.units)
+                _check_units(units, dim.units, content_map, path, problems)
         for cell in jsonstat.cells(dataset):
             content = cell.codes[metric]
             indicator = content_map.get(content)
@@ -108,6 +110,19 @@ def tidy_statfin(spec: DatasetSpec, directory: Path, area_codes: set[str]) -> Ti
     meta = _meta(spec, metadata, units, content_map, provenance, response_source, updated)
     sources = [_source_entry(spec, provenance)]
     return TidyDataset(spec, frame, meta, sources, warnings)
+
+
+def _check_units(known: dict, new: dict, content_map: dict, path: Path, problems: list) -> None:
+    """An indicator's unit must be the same in every response (every year): never mix units."""
+    for code, unit in new.items():
+        before = known.setdefault(code, unit)
+        if before.get("base") != unit.get("base"):
+            indicator = content_map.get(code, code)
+            problems.append(
+                f"{path}: indicator {indicator} ({code}) has unit {unit.get('base')!r} here but "
+                f"{before.get('base')!r} in an earlier response; a series cannot mix units — "
+                "check the table at the source and split the indicator by period in the spec"
+            )
 
 
 def _variable_codes(metadata: dict, wanted: str) -> list[str]:
@@ -189,7 +204,8 @@ def _content_map(spec: DatasetSpec, metadata: dict, problems: list[str]) -> dict
         if found is None:
             problems.append(
                 f"{spec.label}: indicator {indicator.id}: {indicator.select!r} is "
-                "not in the snapshot's table metadata; run fetch again"
+                "not in the snapshot's table metadata (changed spec, or gone at the source); "
+                "run `python build.py check --live` and fix the spec"
             )
             continue
         out[found] = indicator.id

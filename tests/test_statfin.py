@@ -182,3 +182,43 @@ def test_scope_with_an_unknown_code_lists_close_matches(tmp_path):
     areas = load_areas(paths.raw / AREAS_DIR)
     with pytest.raises(SpecError, match="MK99"):
         areas.resolve_scope(config.scope)
+
+
+def test_an_indicator_whose_unit_differs_between_responses_is_an_error(
+    tmp_path, monkeypatch, pxweb_server
+):
+    pxweb_server.config["maxCells"] = pxweb_server.config["maxValues"] = 12000
+    paths, config, specs, areas, _ = run_fetch(make_project(tmp_path), monkeypatch, pxweb_server)
+    second = paths.raw / "statfin/families/data-002.json"
+    text = second.read_text("utf-8")
+    assert '"base":"Lukumäärä"' in text or '"base": "Lukumäärä"' in text
+    second.write_text(text.replace("Lukumäärä", "Tuhatta perhettä", 1), "utf-8")
+    with pytest.raises(PackageError) as caught:
+        build_package(paths, config, specs, areas)
+    assert "indicator families (perhlkm) has unit 'Tuhatta perhettä' here but 'Lukumäärä'" in str(
+        caught.value
+    )
+
+
+def test_values_gone_at_the_source_keep_the_last_snapshot_and_say_why(
+    tmp_path, monkeypatch, pxweb_server
+):
+    root = make_project(tmp_path, ("families", "population"), with_snapshots=True)
+    spec = root / "datasets" / "families.yaml"
+    spec.write_text(spec.read_text("utf-8").replace("select: perhkoko", "select: perhkok"), "utf-8")
+    pxweb_server.faults.add("503", times=100, path_contains="11re")
+    paths, config, specs, areas, summary = run_fetch(root, monkeypatch, pxweb_server)
+    outcomes = {o.dataset: o for o in summary.outcomes}
+    assert outcomes["families"].status == "kept"
+    assert "close matches: perhkoko (Perheen keskikoko, henkilöä)" in outcomes["families"].message
+    package = build_package(paths, config, specs, areas)  # the rest of the package builds
+    assert any(
+        w.startswith("families: left out of the package (the rest is built)")
+        and "'perhkok' is not in the snapshot's table metadata" in w
+        for w in package.warnings
+    )
+    assert not (paths.package / "families.csv").exists()
+    rows = list(csv.DictReader((paths.package / "population.csv").open(encoding="utf-8")))
+    assert {r["value"] for r in rows if r["area"] == "KU091" and r["period"] == "2025"} == {
+        "694392"
+    }

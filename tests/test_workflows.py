@@ -63,5 +63,5 @@ def test_publish_permissions_are_least_privilege() -> None:
     assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     steps = " ".join(str(s) for s in jobs["build"]["steps"])
-    assert "--strict package validate" in steps
+    assert "--offline --strict validate" in steps
     assert "Settings → Pages" in steps

@@ -25,6 +25,7 @@ SLUGS = {
     "data": "data",
     "about": "tietoa",
     "accessibility": "saavutettavuus",
+    "whatsnew": "uutta",
 }
 
 
@@ -40,6 +41,7 @@ class Site:
     municipalities: list[str]  # codes in scope, code order
     regions: list[str]
     csv_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    logo: str = ""  # path under static/ of the fork's logo (site.yaml theme.logo), or ""
     content: Path | None = None  # content/ (finance criteria); None in bare test sites
     cache: dict[str, Any] = field(default_factory=dict)  # per-build lookups (peers.py, maps.py)
 
@@ -121,6 +123,11 @@ def common(
     nav = [
         {"href": root + site.home_path(lang), "text": _("Municipalities"), "key": "home"},
         {"href": root + site.section_path(lang, "data"), "text": _("Data"), "key": "data"},
+        {
+            "href": root + site.section_path(lang, "whatsnew"),
+            "text": _("What's new"),
+            "key": "whatsnew",
+        },
         {"href": root + site.section_path(lang, "about"), "text": _("About"), "key": "about"},
         {
             "href": root + site.section_path(lang, "accessibility"),
@@ -144,6 +151,9 @@ def common(
         "js_href": root + "static/site.js",
         "vega_href": root + "static/vendor/vega-bundle.js",
         "primary_color": (site.config.theme or {}).get("primary_color") or "#0b4f8a",
+        "logo_href": root + "static/" + site.logo if site.logo else "",
+        "feed_href": root + f"{lang}/feed.xml",
+        "feed_title": _("What's new") + f" – {site_title}",
         "og_locale": OG_LOCALES[lang],
         "og_alternates": [OG_LOCALES[x] for x in site.languages if x != lang],
         "built": fmt.long_date(site.built_at, lang),

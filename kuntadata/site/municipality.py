@@ -12,12 +12,16 @@ from typing import Any
 from markupsafe import Markup
 
 from . import fmt
+from .card import responsible_label, theme_sections
 from .charts import ChartTexts, chart_template, fill_chart, vega_locale
 from .context import Site, common
 from .downloads import chart_csv
+from .finance_gauge import finance_gauge
+from .gaps import data_gaps
 from .i18n import gettext_for
 from .meta import municipality_jsonld
 from .package_data import Dataset, Indicator, Series, pick
+from .peers import peers_explanation, position_text
 
 
 def N_(message: str) -> str:
@@ -128,6 +132,8 @@ def chart_block(
         "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),
         "updated": fmt.long_date(dataset.meta.get("updated"), lang),
         "indicator_href": root + site.indicator_path(lang, indicator.id),
+        "responsible": responsible_label(indicator.responsible, lang),
+        "position": position_text(site, dataset, indicator, code, lang),
         "has_chart": False,
         "sentences": [],
         "period": "",
@@ -234,31 +240,25 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[tupl
     root = page["root"]
     area = site.areas.get(code)
     files: list[tuple[str, str]] = []
-    themes: dict[str, dict[str, Any]] = {}
+    charts: dict[str, list[dict[str, Any]]] = {}
     headlines = []
     for dataset in site.package.datasets:
         if dataset.charted:
             item = headline(site, dataset, dataset.charted[0], code, lang)
             item["href"] = f"#{dataset.id}-{dataset.charted[0].id}"
             headlines.append(item)
-        theme = themes.setdefault(
-            dataset.theme,
-            {"id": f"theme-{dataset.theme}", "title": _(THEME_TITLES.get(dataset.theme,
-                                                                       dataset.theme)),
-             "charts": []},
-        )  # fmt: skip
         for indicator in dataset.charted:
             block, csv_file = chart_block(site, dataset, indicator, code, lang, root)
-            theme["charts"].append(block)
+            charts.setdefault(dataset.theme, []).append(block)
             if csv_file:
                 files.append(csv_file)
                 page["csv_links"].append({"href": block["csv_href"], "title": block["title"]})
+    themes = theme_sections(site, THEME_TITLES, charts, lang)
+    for theme in themes:
+        if theme["key"] == "economy":
+            theme["finance"] = finance_gauge(site, code, lang)
     region = area.region if area else ""
-    merged = [
-        {"name": site.areas.name(old, lang), "year": year}
-        for old, year in site.areas.merged_into(code)
-        if site.areas.get(old) is not None  # recent mergers: the old one is in areas.csv
-    ]
+    merged = merged_municipalities(site, code, lang)
     page["has_charts"] = True
     page["vega_locale"] = Markup(vega_locale(lang).replace("<", "\\u003c"))
     page["jsonld"] = municipality_jsonld(site, code, lang, page, files)
@@ -272,7 +272,9 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[tupl
             "merged": merged,
         },
         "headlines": headlines,
-        "themes": list(themes.values()),
+        "themes": themes,
+        "peers": peers_explanation(site, code, lang),
+        "gaps": data_gaps(site, code, lang),
         "zip_href": root + site.municipality_zip_path(code),
         "zip_name": site.municipality_zip_path(code).rsplit("/", 1)[-1],
         "package_href": root + "data/kuntadata-package.zip",

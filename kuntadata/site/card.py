@@ -1,0 +1,90 @@
+"""The full municipality card: who is responsible, every theme, and what is not yet fetched.
+
+Why: residents want to know whether their council or their wellbeing services county
+answers for a figure (since 2023 health and social services belong to the counties), so every
+indicator carries a responsibility label from its spec. And a page that silently drops a
+theme reads as "nothing to see"; so every theme is shown, with the indicators whose specs are
+written but not yet verified against the live source (`x-pending` of the package) listed as
+"not yet fetched" — never as an empty chart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .context import Site
+from .i18n import gettext_for
+from .package_data import THEMES, pick
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated where it is shown."""
+    return message
+
+
+RESPONSIBLE = {
+    "municipality": N_("Responsible: municipality"),
+    "wellbeing_county": N_("Responsible: wellbeing services county"),
+    "state": N_("Responsible: state"),
+    "other": N_("Responsible: other"),
+}
+ALWAYS_SHOWN = ("population", "economy", "work", "education", "wellbeing", "environment")
+
+
+def responsible_label(responsible: str, lang: str) -> str:
+    """`Vastuu: hyvinvointialue`; an unknown value is shown as "other", never dropped."""
+    _ = gettext_for(lang)
+    return _(RESPONSIBLE.get(responsible, RESPONSIBLE["other"]))
+
+
+def pending_datasets(site: Site) -> list[dict[str, Any]]:
+    """`x-pending` of the package: specs with no data yet (possibly none)."""
+    pending = site.package.descriptor.get("x-pending") or []
+    return [p for p in pending if isinstance(p, dict)]
+
+
+def pending_entry(item: dict[str, Any], lang: str) -> dict[str, Any]:
+    """One not-yet-fetched dataset with its indicators, titles and responsibility."""
+    _ = gettext_for(lang)
+    return {
+        "id": f"pending-{item.get('dataset', '')}",
+        "title": pick(item.get("title"), lang) or str(item.get("dataset", "")),
+        "why": _(
+            "Not yet fetched: the specification of this data has not yet been verified against "
+            "the live source. The first build with internet access fetches it."
+        ),
+        "indicators": [
+            {
+                "title": pick(i.get("title"), lang) or str(i.get("id", "")),
+                "responsible": responsible_label(i.get("responsible") or "other", lang),
+            }
+            for i in item.get("indicators") or []
+        ],
+    }
+
+
+def theme_sections(
+    site: Site, titles: dict[str, str], charts: dict[str, list[dict[str, Any]]], lang: str
+) -> list[dict[str, Any]]:
+    """Every theme in THEMES order: the six main ones always, housing and democracy when
+    they have data or pending specs; each with its chart blocks and pending entries."""
+    _ = gettext_for(lang)
+    pending: dict[str, list[dict[str, Any]]] = {}
+    for item in pending_datasets(site):
+        pending.setdefault(item.get("theme") or "population", []).append(pending_entry(item, lang))
+    order = list(THEMES) + sorted((set(charts) | set(pending)) - set(THEMES))
+    sections = []
+    for theme in order:
+        blocks, waiting = charts.get(theme, []), pending.get(theme, [])
+        if theme not in ALWAYS_SHOWN and not blocks and not waiting:
+            continue
+        sections.append({
+            "id": f"theme-{theme}",
+            "key": theme,
+            "title": _(titles.get(theme, theme)),
+            "charts": blocks,
+            "pending": waiting,
+            "empty": "" if blocks or waiting else _("No indicators in this theme yet."),
+            "finance": None,
+        })  # fmt: skip
+    return sections
