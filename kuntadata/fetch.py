@@ -169,6 +169,7 @@ def raw_files(result: SourceResult) -> list[RawFile]:
             role=f.role,
             lang=f.lang,
             fetched_at=f.response.fetched_at,
+            area=result.areas.get(f.name, ""),
         )
         for f in result.files
     ]

@@ -24,6 +24,7 @@ from .areas import Areas
 from .changelog import FIELDS as CHANGE_FIELDS
 from .changelog import append_changelog, diff_packages, read_changelog, write_changelog
 from .config import DEFAULT_SOURCES, SiteConfig
+from .derive import add_per_resident
 from .errors import PackageError, SnapshotMismatch
 from .fetch import SOURCE_OF_KIND
 from .paths import ProjectPaths
@@ -99,6 +100,7 @@ def build_package(
             problems.extend(exc.problems)
     if problems:
         raise PackageError(problems)
+    summary.warnings.extend(add_per_resident(tidied))
     if skipped:
         summary.warnings.append(
             f"{len(skipped)} unverified spec(s) without a snapshot left out (shown as not yet "

@@ -33,6 +33,7 @@ class RawFile:
     role: str
     lang: str
     fetched_at: str
+    area: str = ""
 
 
 def now_utc() -> str:
@@ -73,6 +74,7 @@ def write_snapshot(
                     "bytes": len(item.content),
                     "role": item.role,
                     "lang": item.lang,
+                    **({"area": item.area} if item.area else {}),
                 }
             )
         provenance = {

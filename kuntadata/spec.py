@@ -35,6 +35,7 @@ class Indicator:
     higher_is: str = "neutral"
     responsible: str = "other"
     additive: bool = True
+    per_resident: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class DatasetSpec:
     written_against: dict[str, str] = field(default_factory=dict)
     cadence: str = "yearly"
     next_release: str = ""
+    derived: tuple[Indicator, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -164,19 +166,9 @@ def load_dataset_spec(path: Path) -> DatasetSpec:
         theme=data["theme"],
         source=data["source"],
         indicators=tuple(
-            Indicator(
-                id=item["id"],
-                select=str(item["select"]),
-                title=item["title"],
-                unit=item["unit"],
-                description=item.get("description") or {},
-                decimals=item.get("decimals"),
-                higher_is=item.get("higher_is", "neutral"),
-                responsible=item.get("responsible", "other"),
-                additive=item.get("additive", True),
-            )
-            for item in data["indicators"]
+            _indicator(item) for item in data["indicators"] if "per_resident" not in item
         ),
+        derived=tuple(_indicator(item) for item in data["indicators"] if "per_resident" in item),
         chart=data.get("chart") or {},
         licence=data.get("licence") or dict(DEFAULT_LICENCE),
         attribution=data.get("attribution") or {},
@@ -184,6 +176,21 @@ def load_dataset_spec(path: Path) -> DatasetSpec:
         written_against=data.get("written_against") or {},
         cadence=data.get("cadence", "yearly"),
         next_release=str(data.get("next_release") or ""),
+    )
+
+
+def _indicator(item: dict[str, Any]) -> Indicator:
+    return Indicator(
+        id=item["id"],
+        select=str(item.get("select", "")),
+        title=item["title"],
+        unit=item["unit"],
+        description=item.get("description") or {},
+        decimals=item.get("decimals"),
+        higher_is=item.get("higher_is", "neutral"),
+        responsible=item.get("responsible", "other"),
+        additive=item.get("additive", "per_resident" not in item),
+        per_resident=item.get("per_resident") or {},
     )
 
 

@@ -12,6 +12,7 @@ An area the file does not cover has no rows (Åland in municipal elections): the
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +34,26 @@ OTHER_LEVEL_CODE = re.compile(r"(?!KU|MK|SK|HVA)[A-Z]{2,4}\d[0-9A-Z]{0,6}")
 def tidy_file(spec: DatasetSpec, directory: Path, area_codes: set[str], areas: Any) -> TidyDataset:
     """Read the snapshot's file and map it; every problem is listed in one PackageError."""
     provenance = read_provenance(directory)
-    entry = next((e for e in provenance["files"] if e["role"] == "data"), None)
-    if entry is None:
+    entries = [e for e in provenance["files"] if e["role"] == "data"]
+    if not entries:
         raise PackageError(f"{directory}: the snapshot has no data file; run fetch again")
-    path = directory / entry["file"]
-    try:
-        table = read_table(spec, path.read_bytes(), str(path))
-        frame, dimensions, warnings = map_table(spec, table, area_codes, areas)
-    except SpecError as exc:
-        raise PackageError(exc.problems) from None
+    entry = entries[0]
+    frames, warnings, problems = [], [], []
+    for item in entries:
+        path = directory / item["file"]
+        area = item.get("area")
+        item_spec = replace(spec, source={**spec.source, "area": area}) if area else spec
+        try:
+            table = read_table(item_spec, path.read_bytes(), str(path))
+            frame, dimensions, item_warnings = map_table(item_spec, table, area_codes, areas)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+            continue
+        frames.append(frame)
+        warnings.extend(item_warnings)
+    if problems:
+        raise PackageError(problems)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     meta = _meta(spec, table, provenance, dimensions)
     source = {
         "title": _source_title(spec, table),
@@ -50,6 +62,13 @@ def tidy_file(spec: DatasetSpec, directory: Path, area_codes: set[str], areas: A
         "x-fetched-at": provenance["fetched_at"],
     }
     return TidyDataset(spec, frame, meta, [source], warnings)
+
+
+def _add(total: tuple[float | None, str], cell: tuple[float | None, str]):
+    """Sum of two cells for `sum_rows` (sector rows into a total); a missing part marks it."""
+    if total[0] is None or cell[0] is None:
+        return (None, total[1] or cell[1] or EMPTY_STATUS)
+    return (total[0] + cell[0], "")
 
 
 def map_table(
@@ -116,6 +135,9 @@ def map_table(
             cell = _value(row[value_at] if value_at < len(row) else None, source)
             if cell is None:
                 bad_values.append(f"line {number} column {header!r}: {row[value_at]!r}")
+                continue
+            if key in rows and source.get("sum_rows"):
+                rows[key] = _add(rows[key], cell)
                 continue
             if key in rows:
                 duplicates.append(f"line {number}: {', '.join(map(str, key))}")
@@ -202,7 +224,7 @@ def _value(raw: Any, source: dict[str, Any]) -> tuple[float | None, str] | None:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         return float(raw), ""
     text = "" if raw is None else str(raw).strip().strip('"')
-    if not text:
+    if not text or text in (source.get("missing_values") or ()):
         return None, EMPTY_STATUS
     if text in STATUS_MEANINGS:
         return None, text

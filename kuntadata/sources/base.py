@@ -33,6 +33,7 @@ class SourceResult:
     warnings: list[str] = field(default_factory=list)
     queries: list[dict[str, Any]] = field(default_factory=list)
     provenance: dict[str, Any] = field(default_factory=dict)
+    areas: dict[str, str] = field(default_factory=dict)  # file name → area it holds
 
 
 @dataclass

@@ -64,7 +64,62 @@ class RawTable:
 def fetch(request: FetchRequest) -> SourceResult:
     """The adapter entry point registered for `kind: file`."""
     root = request.config.path.parent if request.config.path else Path.cwd()
+    if is_per_municipality(str(request.spec.source["path"])):
+        codes = [
+            c
+            for c in request.wanted_areas
+            if c.startswith("KU") and c not in request.optional_areas
+        ]
+        return fetch_per_municipality(request.spec, request.client, codes)
     return fetch_file(request.spec, request.client, root)
+
+
+PER_MUNICIPALITY = re.compile(r"\{(kuntanro|kunta)\}")
+
+
+def is_per_municipality(path: str) -> bool:
+    """A path with `{kuntanro}` (91) or `{kunta}` (091) names one file per municipality."""
+    return bool(PER_MUNICIPALITY.search(path))
+
+
+def fetch_per_municipality(spec: DatasetSpec, client: HttpClient, codes: list[str]) -> SourceResult:
+    """One file per municipality in scope (Syke publishes `kunta_91.csv` for Helsinki).
+
+    A municipality whose file is missing (404) is left out with a warning; any other failure
+    fails the dataset, so the last good snapshot is kept.
+    """
+    template = str(spec.source["path"])
+    if not is_url(template):
+        raise SpecError(f"{spec.label}: source.path: a per-municipality path must be a URL")
+    fmt = file_format(spec)
+    result = SourceResult()
+    missing: list[str] = []
+    for code in codes:
+        number = code.removeprefix("KU")
+        url = template.replace("{kuntanro}", str(int(number))).replace("{kunta}", number)
+        try:
+            response = client.get(mirror_url(url), expect="bytes", what=f"{spec.id}: {url}")
+        except FetchError as exc:
+            if exc.status == 404:
+                missing.append(code)
+                continue
+            raise
+        check_columns(spec, read_table(spec, response.content, url))
+        result.files.append(FetchedFile(f"data-{code}.{fmt}", response, "data", ""))
+        result.areas[f"data-{code}.{fmt}"] = code
+    if missing:
+        result.warnings.append(
+            f"{spec.id}: no file for {len(missing)} municipality(ies): {', '.join(missing[:8])}"
+            f"{' …' if len(missing) > 8 else ''}"
+        )
+    if not result.files:
+        raise FetchError(
+            f"{spec.id}: no file found for any municipality in scope",
+            url=template,
+            hint="check source.path and its {kuntanro} / {kunta} placeholder",
+        )
+    result.provenance = {"path": template, "format": fmt, "per_municipality": True}
+    return result
 
 
 def is_url(path: str) -> bool:
