@@ -74,6 +74,7 @@ class HttpClient:
         self._limits: dict[str, tuple[int, float]] = {}
         self._history: dict[str, deque[float]] = {}
         self._offline: dict[str, str] = {}
+        self.remembered: dict[str, Response] = {}  # answers reused within one run (?config)
 
     def set_rate_limit(self, url: str, max_calls: int, window_seconds: float) -> None:
         """Allow at most `max_calls` per `window_seconds` to the host of `url`."""

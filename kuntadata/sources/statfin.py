@@ -117,9 +117,16 @@ def fetch_statfin(
 
 
 def _read_config(client: HttpClient, base_url: str, result: SourceResult) -> int:
-    """Read the published limits and throttle to them (the default is the documented 30/10 s)."""
-    client.set_rate_limit(base_url, *DEFAULT_CALLS)
-    response = client.get(f"{base_url}/fi/?config", what="StatFin API limits (?config)")
+    """Read the published limits and throttle to them (the default is the documented 30/10 s).
+
+    Read once per run and host: every dataset's snapshot keeps the same response.
+    """
+    url = f"{base_url}/fi/?config"
+    response = client.remembered.get(url)
+    if response is None:
+        client.set_rate_limit(base_url, *DEFAULT_CALLS)
+        response = client.get(url, what="StatFin API limits (?config)")
+        client.remembered[url] = response
     config = response.json()
     result.files.append(FetchedFile("config.json", response, "config", "fi"))
     max_calls = int(config.get("maxCalls", DEFAULT_CALLS[0]))
