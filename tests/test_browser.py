@@ -205,3 +205,102 @@ def test_page_without_javascript_still_has_numbers(server: str, browser: Any) ->
     page.goto(server + "sv/")
     assert page.locator("li[data-names] a").count() == 4
     context.close()
+
+
+@pytest.fixture(scope="module")
+def publish_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site with a changelog (one revised value, one new period) and a fork's logo."""
+    import json
+
+    from kuntadata.changelog import FIELDS, write_changelog
+
+    root = tmp_path_factory.mktemp("publish-browser")
+    shutil.copytree(Path(__file__).resolve().parent.parent / "site_templates",
+                    root / "site_templates")  # fmt: skip
+    (root / "site_templates/static/logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
+        '<rect width="40" height="40" fill="#00594f"/></svg>', "utf-8"
+    )  # fmt: skip
+    paths = make_project(root)
+    write_changelog(paths.package / "changes.csv", [
+        {"date": "2026-11-23T19:00:00Z", "dataset": "families", "indicator": "families",
+         "change": "new_period", "period": "2022", "count": 8},
+        {"date": "2026-11-23T19:00:00Z", "dataset": "families", "indicator": "families",
+         "change": "revised", "period": "2021", "area": "KU091", "old_value": "160797",
+         "new_value": "", "old_status": "", "new_status": "..", "count": 1},
+    ])  # fmt: skip
+    descriptor_path = paths.package / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text("utf-8"))
+    descriptor["resources"].append({"name": "changes", "path": "changes.csv", "type": "table",
+                                    "format": "csv", "schema": {"fields": FIELDS}})  # fmt: skip
+    descriptor_path.write_text(json.dumps(descriptor, ensure_ascii=False), "utf-8")
+    config = site_config(theme={"primary_color": "#00594f", "logo": "static/logo.svg"})
+    build_site(paths, config, built_at=datetime(2026, 11, 23, tzinfo=UTC))
+    httpd, base = serve_in_thread(paths.site)
+    yield base
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.parametrize("path", ["fi/uutta/", "sv/uutta/", "en/uutta/", "en/data/",
+                                  "sv/kunta/091-helsingfors/"])  # fmt: skip
+def test_publication_pages_pass_axe(publish_server: str, watched: Watched, path: str) -> None:
+    """What's new (with changes), the catalogue (stale flag, DCAT link) and the logo header."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = watched.page
+    response = page.goto(publish_server + path)
+    assert response is not None and response.status == 200
+    if "uutta" in path:
+        assert page.locator("section.release li").count() == 2
+    assert page.locator("header img.logo").get_attribute("alt") in {
+        "Kuntadata", "Kommundata", "Municipal data",
+    }  # fmt: skip
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.fixture(scope="module")
+def card_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The card site of tests/test_site_card.py: boundaries, pending spec, Mäntyharju."""
+    try:
+        from tests.test_site_card import card_project
+    except ModuleNotFoundError:  # pytest run without the repository root on sys.path
+        from test_site_card import card_project
+    paths = card_project(tmp_path_factory.mktemp("card-browser"))
+    build_site(paths, site_config(), built_at=datetime(2026, 11, 23, tzinfo=UTC))
+    httpd, base = serve_in_thread(paths.site)
+    yield base
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_indicator_map_renders_and_passes_axe(
+    card_server: str, watched: Watched, lang: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = watched.page
+    page.goto(card_server + f"{lang}/indikaattori/families/")
+    the_map = page.locator(".map[data-spec]")
+    playwright_api.expect(page.locator(".map[data-rendered=true]")).to_have_count(1, timeout=15000)
+    shapes = page.locator(".map svg path[fill]")
+    assert shapes.count() >= 5, "the five municipalities of the scope are drawn"
+    legend = page.locator(".map svg").text_content() or ""
+    assert ("ei tietoa" if lang == "fi" else "no data") in legend  # the grey entry
+    assert the_map.get_attribute("aria-label")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    violations = results.response["violations"]
+    assert violations == [], results.generate_report()
+
+
+def test_full_card_page_passes_axe(card_server: str, watched: Watched) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = watched.page
+    page.goto(card_server + "fi/kunta/507-mantyharju/")
+    playwright_api.expect(page.locator("#data-gaps")).to_have_text("Puuttuvat tiedot")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    violations = results.response["violations"]
+    assert violations == [], results.generate_report()

@@ -22,9 +22,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from ..errors import BuildError
 from ..paths import ProjectPaths
 from . import fmt
+from .catalog import CATALOG_PATH, catalog_jsonld
 from .context import PACKAGE_ZIP, Site
 from .downloads import MunicipalityZips, package_zip
-from .i18n import check_languages, translations
+from .fork import check_fork
+from .freshness import source_notes, statuses
+from .i18n import translations
+from .maps import MAP_PATH, site_map
 from .meta import sitemap
 from .municipality import municipality_page
 from .package_data import load_package, pick
@@ -38,6 +42,7 @@ from .pages import (
     root_index,
 )
 from .vendor import write_vendor
+from .whatsnew import atom_feed, change_groups, whatsnew_page
 
 CONTENT_SECTIONS = {"about": "about.md", "accessibility": "accessibility.md"}
 
@@ -110,7 +115,7 @@ def build_site(
     """Build the whole static site into `paths.site`; raise BuildError saying what to fix."""
     started = time.perf_counter()
     say = progress or (lambda message: None)
-    check_languages(tuple(config.languages))
+    logo = check_fork(paths, config)  # languages, scope, logo: fail before rendering
     if not (paths.package / "datapackage.json").exists():
         raise BuildError(
             f"{paths.package}: no data package here; run `python build.py package` first"
@@ -130,6 +135,7 @@ def build_site(
         municipalities=municipalities,
         regions=[r for r in regions if package.areas.get(r)],
         csv_names=_csv_names(package.datasets),
+        logo=logo,
         content=paths.content,
     )
     paths.site.parent.mkdir(parents=True, exist_ok=True)
@@ -161,13 +167,17 @@ def _csv_names(datasets: list) -> dict[tuple[str, str], str]:
 
 def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable) -> None:
     logical_pages: list[dict[str, str]] = []
+    by_dataset = statuses(site)
+    changes = change_groups(site)
     for lang in site.languages:
         say(f"Rendering {lang} pages")
         env = make_environment(paths.templates, lang)
+        env.globals["source_notes"] = source_notes(site, lang, by_dataset)
         templates = {
             name: env.get_template(f"{name}.html")
-            for name in ("home", "municipality", "region", "indicator", "catalogue", "content")
-        }
+            for name in ("home", "municipality", "region", "indicator", "catalogue", "content",
+                         "whatsnew")
+        }  # fmt: skip
         _page(writer, site.home_path(lang), templates["home"], home_page(site, lang))
         for code in site.municipalities:
             context, files = municipality_page(site, code, lang)
@@ -185,6 +195,9 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
                 writer.write(csv_path, text)
         _page(writer, site.section_path(lang, "data"), templates["catalogue"],
               catalogue_page(site, lang))  # fmt: skip
+        _page(writer, site.section_path(lang, "whatsnew"), templates["whatsnew"],
+              whatsnew_page(site, lang, changes))  # fmt: skip
+        writer.write(f"{lang}/feed.xml", atom_feed(site, lang, changes))
         for section, filename in CONTENT_SECTIONS.items():
             source = paths.content / lang / filename
             if not source.exists():
@@ -208,6 +221,7 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
     for code in site.municipalities:
         writer.write(site.municipality_zip_path(code), zips.build(code))
     writer.write(PACKAGE_ZIP, package_zip(site.package.directory))
+    writer.write(CATALOG_PATH, catalog_jsonld(site))
     for source in sorted(site.package.directory.iterdir()):
         if source.is_file():
             writer.write(f"data/package/{source.name}", source.read_bytes())
@@ -216,6 +230,8 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
         if source.is_file():
             writer.write(f"static/{source.relative_to(static).as_posix()}", source.read_bytes())
     write_vendor(writer.write)
+    if site_map(site) is not None:  # one simplified map per site, shared by indicator pages
+        writer.write(MAP_PATH, site_map(site).text)
     writer.write(".nojekyll", "")
 
 
@@ -233,7 +249,8 @@ def _logical_pages(site: Site) -> list[dict[str, str]]:
         for d in site.package.datasets
         for i in d.charted
     ]
-    pages += [{x: site.section_path(x, s) for x in langs} for s in ("data", *CONTENT_SECTIONS)]
+    sections = ("data", "whatsnew", *CONTENT_SECTIONS)
+    pages += [{x: site.section_path(x, s) for x in langs} for s in sections]
     return pages
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import fmt
 from .context import Site
 from .i18n import gettext_for
 from .package_data import THEMES, pick
@@ -69,9 +70,12 @@ def theme_sections(
     """Every theme in THEMES order: the six main ones always, housing and democracy when
     they have data or pending specs; each with its chart blocks and pending entries."""
     _ = gettext_for(lang)
-    pending: dict[str, list[dict[str, Any]]] = {}
-    for item in pending_datasets(site):
-        pending.setdefault(item.get("theme") or "population", []).append(pending_entry(item, lang))
+    pending = site.cache.get(("pending", lang))
+    if pending is None:  # the same on every page of a language: prepared once
+        pending = site.cache[("pending", lang)] = {}
+        for item in pending_datasets(site):
+            theme = item.get("theme") or "population"
+            pending.setdefault(theme, []).append(pending_entry(item, lang))
     order = list(THEMES) + sorted((set(charts) | set(pending)) - set(THEMES))
     sections = []
     for theme in order:
@@ -88,3 +92,46 @@ def theme_sections(
             "finance": None,
         })  # fmt: skip
     return sections
+
+
+def merged_municipalities(site: Site, code: str, lang: str) -> list[dict[str, Any]]:
+    """Municipalities that merged into `code` (area_mergers), with the figures the package
+    still publishes under the old code. Those rows are not added to the new municipality:
+    sources differ in whether they recompute past years for the current division, so the page
+    says where the old figures are instead of mixing them in."""
+    _ = gettext_for(lang)
+    merged = []
+    for old, year in site.areas.merged_into(code):
+        if site.areas.get(old) is None:
+            continue  # old mergers: the abolished municipality is not in areas.csv
+        name = site.areas.name(old, lang)
+        figures = []
+        for dataset in site.package.datasets:
+            for indicator in dataset.charted:
+                series = dataset.series.get((indicator.id, old))
+                known = [i for i, v in enumerate(series.values) if v is not None] if series else []
+                if series is None or not known:
+                    continue
+                at = known[-1]
+                figures.append({
+                    "title": pick(indicator.title, lang),
+                    "value": fmt.number(series.values[at], indicator.decimals, lang),
+                    "unit": pick(indicator.unit, lang),
+                    "period": series.periods[at],
+                })  # fmt: skip
+        words = {"name": name, "code": site.areas.get(old).short_code, "year": year,
+                 "area": site.areas.name(code, lang)}  # fmt: skip
+        text = (
+            _("{name} ({code}) merged into {area} in {year}.").format(**words)
+            if year
+            else _("{name} ({code}) has merged into {area}.").format(**words)
+        )
+        text += " " + _(
+            "Figures published under the code of {name} stay under that code in this data and "
+            "are not added to the figures shown here; sources that use the current division "
+            "may already include {name} in {area}."
+        ).format(**words)
+        merged.append({"text": text, "figures": figures,
+                       "figures_caption": _("Latest figures under the code of {name} ({code})"
+                                            ).format(**words)})  # fmt: skip
+    return merged

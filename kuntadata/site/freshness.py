@@ -81,8 +81,15 @@ def catalogue_facts(status: DatasetStatus | None, lang: str) -> dict[str, Any]:
     """Latest period, dates, cadence and the stale flag of one dataset for the catalogue."""
     _ = gettext_for(lang)
     if status is None:
-        return {"latest": "", "updated": "", "fetched": "", "cadence": "", "next_release": "",
-                "stale": False, "stale_text": ""}  # fmt: skip
+        return {
+            "latest": "",
+            "updated": "",
+            "fetched": "",
+            "cadence": "",
+            "next_release": "",
+            "stale": False,
+            "stale_text": "",
+        }
     return {
         "latest": status.latest_period or "–",
         "updated": fmt.long_date(status.updated, lang) or _("not given by the source"),

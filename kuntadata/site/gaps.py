@@ -84,4 +84,3 @@ def _period_ranges(periods: list[str]) -> str:
         if year is not None:
             start = previous = year
     return ", ".join(parts)
-

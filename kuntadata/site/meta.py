@@ -1,4 +1,5 @@
-"""Metadata for machines: schema.org `Dataset` JSON-LD per municipality page and sitemap.xml.
+"""Metadata for machines: schema.org JSON-LD (`Dataset` per municipality page, `DataCatalog`
+on the catalogue page) and sitemap.xml.
 
 JSON destined for a `<script>` element has `<`, `>` and `&` escaped as JSON unicode escapes,
 so no label (even one containing `</script>`) can end the element early.
@@ -86,3 +87,44 @@ def sitemap(site: Any, pages: list[dict[str, str]]) -> str:
             lines.append("  </url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
+
+
+def data_catalog_jsonld(site: Any, lang: str, page: dict[str, Any], datasets: list[dict]) -> Markup:
+    """schema.org DataCatalog for the catalogue page: every dataset with its CSV download.
+
+    Search engines read schema.org, portals read DCAT (`data/catalog.jsonld`); both list the
+    same datasets and files.
+    """
+    organisation = pick((site.config.contact or {}).get("organisation"), lang)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "DataCatalog",
+        "name": page["title"],
+        "description": page["description"],
+        "url": page["canonical"],
+        "inLanguage": lang,
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "dataset": [
+            {
+                "@type": "Dataset",
+                "name": item["title"],
+                "description": item["description"] or item["title"],
+                "url": f"{page['canonical']}#dataset-{item['id']}",
+                "identifier": item["id"],
+                "isAccessibleForFree": True,
+                "license": "https://creativecommons.org/licenses/by/4.0/",
+                "creator": {"@type": "Organization", "name": item["source"]},
+                "distribution": [
+                    {
+                        "@type": "DataDownload",
+                        "encodingFormat": "text/csv",
+                        "contentUrl": item["csv_url"],
+                    }
+                ],
+            }
+            for item in datasets
+        ],
+    }
+    if organisation:
+        data["publisher"] = {"@type": "Organization", "name": organisation}
+    return script_json(data)

@@ -12,7 +12,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import fmt
-from .card import responsible_label, theme_sections
+from .card import merged_municipalities, responsible_label, theme_sections
 from .charts import ChartTexts, chart_template, fill_chart, vega_locale
 from .context import Site, common
 from .downloads import chart_csv

@@ -7,17 +7,23 @@ Templates receive finished strings and lists only (no logic, no formatting in Ji
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from . import fmt
-from .context import PACKAGE_ZIP, Site, common, relative_root
+from .card import responsible_label
+from .catalog import catalogue_context
+from .charts import vega_locale
+from .context import Site, common, relative_root
 from .downloads import table_csv
 from .i18n import LANGUAGE_NAMES, gettext_for
-from .municipality import THEME_TITLES, area_label
+from .maps import indicator_map
+from .meta import data_catalog_jsonld
+from .municipality import area_label
 from .package_data import Dataset, Indicator, pick
+from .peers import peer_index, ranks_in_scope, size_class_label
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -114,9 +120,10 @@ def indicator_page(
     page = common(site, lang, path, title,
                   {x: site.indicator_path(x, indicator.id) for x in site.languages})  # fmt: skip
     root = page["root"]
-    ranks = dataset.ranks.get(indicator.id, {})
+    ranks = ranks_in_scope(site, dataset, indicator)  # among the site's municipalities
     period = ranks.get("period", "")
     positions = ranks.get("rank", {})
+    size_classes = peer_index(site).size_class
     ranked = sorted(site.municipalities, key=lambda c: (positions.get(c, 10**6), c))
     rows, csv_rows = [], []
     for code in ranked:
@@ -132,6 +139,8 @@ def indicator_page(
             "region": site.areas.name(area.region, lang) if area and area.region else "",
             "value": fmt.number(value, indicator.decimals, lang) or _("no data"),
             "change": fmt.percent(fraction, lang, signed=True) if fraction is not None else "–",
+            "size_class": size_class_label(size_classes[code], lang)
+            if code in size_classes else _("not known"),
         })  # fmt: skip
         csv_rows.append([str(positions.get(code, "")), code, site.areas.name(code, lang),
                          period, fmt.plain_number(value, indicator.decimals)])  # fmt: skip
@@ -150,48 +159,30 @@ def indicator_page(
             "source": dataset.text("attribution", lang),
             "dataset": dataset.text("title", lang),
             "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),
+            "responsible": responsible_label(indicator.responsible, lang),
         },
+        "map": indicator_map(site, indicator, lang, root, root + csv_path, title, period),
         "rows": rows,
         "comparison": comparison,
         "csv_href": root + csv_path,
     }
     page["csv_links"].append({"href": root + csv_path, "title": title})
+    if context["map"] is not None:
+        page["has_charts"] = True
+        page["vega_locale"] = Markup(vega_locale(lang).replace("<", "\\u003c"))
     header = ["rank", "area_code", "area_name", "period", "value"]
     return context, (csv_path, table_csv(header, csv_rows))
 
 
 def catalogue_page(site: Site, lang: str) -> dict[str, Any]:
-    """Every dataset with its source, licence, dates and downloads."""
+    """Every dataset with its source, licence, freshness and downloads (see catalog.py)."""
     _ = gettext_for(lang)
     path = site.section_path(lang, "data")
     page = common(site, lang, path, _("Data and downloads"),
                   {x: site.section_path(x, "data") for x in site.languages})  # fmt: skip
-    root = page["root"]
-    datasets = []
-    for dataset in site.package.datasets:
-        csv_name = Path(dataset.resource.get("path") or f"{dataset.id}.csv").name
-        datasets.append({
-            "id": dataset.id,
-            "title": dataset.text("title", lang),
-            "description": dataset.text("description", lang),
-            "theme": _(THEME_TITLES.get(dataset.theme, dataset.theme)),
-            "source": dataset.text("attribution", lang),
-            "table": dataset.text("table_title", lang),
-            "licence": dataset.meta.get("licence") or "CC-BY-4.0",
-            "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),
-            "updated": fmt.long_date(dataset.meta.get("updated"), lang),
-            "csv_href": root + f"data/package/{csv_name}",
-            "csv_name": csv_name,
-            "indicators": [{"title": pick(i.title, lang),
-                            "href": root + site.indicator_path(lang, i.id)}
-                           for i in dataset.charted],
-        })  # fmt: skip
-    return {
-        "page": page,
-        "datasets": datasets,
-        "package_href": root + PACKAGE_ZIP,
-        "descriptor_href": root + "data/package/datapackage.json",
-    }
+    context = catalogue_context(site, lang, page)
+    page["jsonld"] = data_catalog_jsonld(site, lang, page, context["datasets"])
+    return context
 
 
 def content_page(

@@ -95,7 +95,9 @@ def _build_index(site: Site) -> PeerIndex:
             series = dataset.series.get((indicator_id, code)) if dataset else None
             if dataset is None or series is None:
                 continue
-            known = [(p, v) for p, v in zip(series.periods, series.values, strict=True) if v is not None]
+            known = [
+                (p, v) for p, v in zip(series.periods, series.values, strict=True) if v is not None
+            ]
             if known:
                 period, value = known[-1]
                 population[code] = PopulationFigure(value, period, dataset)
@@ -107,7 +109,7 @@ def _build_index(site: Site) -> PeerIndex:
     return PeerIndex(population, size_class, members)
 
 
-def _ranks(site: Site, dataset: Dataset, indicator: Indicator) -> dict[str, Any]:
+def ranks_in_scope(site: Site, dataset: Dataset, indicator: Indicator) -> dict[str, Any]:
     """Ranks (largest first, ties share a rank) in the latest period, overall and per class."""
     index = peer_index(site)
     key = (dataset.id, indicator.id)
@@ -155,24 +157,26 @@ def _positions(values: list[tuple[float, str]]) -> dict[str, int]:
 def position_text(site: Site, dataset: Dataset, indicator: Indicator, code: str, lang: str) -> str:
     """One sentence: rank among all municipalities and among those of similar size."""
     _ = gettext_for(lang)
-    ranks = _ranks(site, dataset, indicator)
+    ranks = ranks_in_scope(site, dataset, indicator)
     period = ranks["period"]
     name = site.areas.name(code, lang)
     if not period or code not in ranks["rank"]:
         if not period:
             return _("No position: no municipality has a figure for this indicator.")
-        return _("No position: {area} has no figure for {period}.").format(
-            area=name, period=period
-        )
+        return _("No position: {area} has no figure for {period}.").format(area=name, period=period)
     overall = _("Position in {period} (largest first): {rank} of {count} municipalities").format(
         period=period, rank=ranks["rank"][code], count=ranks["of"]
     )
     index = peer_index(site)
     if code not in index.size_class:
-        return overall + "; " + _(
-            "the population of {area} is not known in this data, so it is not ranked among "
-            "municipalities of similar size."
-        ).format(area=name)
+        return (
+            overall
+            + "; "
+            + _(
+                "the population of {area} is not known in this data, so it is not ranked among "
+                "municipalities of similar size."
+            ).format(area=name)
+        )
     size = index.size_class[code]
     return (
         overall

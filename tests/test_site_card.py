@@ -1,0 +1,297 @@
+"""The full municipality card: responsibility, every theme, peers, map, gaps, finance gauge,
+mergers. Each test reads a built page (or its files) and checks what a reader sees.
+
+The package is tests/site_fixtures.py's real one (Espoo, Helsinki, Vantaa, Kuopio) plus
+Mäntyharju and the abolished Pertunmaa (real 12c1 family rows), the real MML boundaries, and
+three clearly marked TEST INPUTS: one `x-pending` spec, one confidential cell (`..`) and a
+self-made `municipal_finances` dataset for the finance gauge.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kuntadata.paths import REPO_ROOT
+from kuntadata.site import build_site
+from kuntadata.site.maps import simplified_topology
+
+try:
+    from tests.site_fixtures import (
+        CC_BY,
+        MUNICIPALITIES,
+        family_rows,
+        make_project,
+        read_areas,
+        site_config,
+    )  # fmt: skip
+except ModuleNotFoundError:  # pytest run without the repository root on sys.path
+    from site_fixtures import (
+        CC_BY,
+        MUNICIPALITIES,
+        family_rows,
+        make_project,
+        read_areas,
+        site_config,
+    )  # fmt: skip
+
+THEMES_FI = ["Väestö", "Talous", "Työ ja elinkeinot", "Koulutus", "Hyvinvointi",
+             "Ympäristö"]  # fmt: skip
+BUILT = datetime(2026, 11, 23, tzinfo=UTC)
+NBSP = "\u00a0"
+BOUNDARIES = REPO_ROOT / "data" / "raw" / "geo" / "municipalities" / "municipalities.geojson"
+CARD_MUNICIPALITIES = (*MUNICIPALITIES, "KU507")  # + Mäntyharju (absorbed Pertunmaa in 2025)
+PENDING = {  # TEST INPUT: a spec with no data yet, as package.py records it
+    "dataset": "test_child_welfare",
+    "theme": "wellbeing",
+    "title": {"fi": "Testiaineisto: lastensuojelu", "sv": "Testdata: barnskydd",
+              "en": "Test data: child welfare"},
+    "indicators": [{"id": "placed_outside_home", "responsible": "wellbeing_county",
+                    "title": {"fi": "Kodin ulkopuolelle sijoitetut", "sv": "Placerade utom hemmet",
+                              "en": "Placed outside the home"}}],
+}  # fmt: skip
+FINANCE_ROWS = [  # TEST INPUT: self-made key figures, NOT real statistics
+    ("KU091", "2022", "group_annual_margin_per_resident", "-12"),
+    ("KU091", "2023", "group_annual_margin_per_resident", "-40"),
+    ("KU091", "2023", "group_relative_indebtedness", "35.5"),
+    ("KU091", "2022", "group_relative_indebtedness", "30.0"),
+]
+
+
+def _rewrite_csv(path: Path, edit: Any) -> None:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = list(reader.fieldnames or []), list(reader)
+    rows = edit(rows)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def card_project(root: Path, *, finances: bool = False) -> Any:
+    """The fixture package + Pertunmaa, boundaries, pending spec, one `..` cell (and finances)."""
+    paths = make_project(root, municipalities=CARD_MUNICIPALITIES)
+    package = paths.package
+    _rewrite_csv(package / "areas.csv", lambda rows: rows + read_areas({"KU588"})[-1:])
+    assert read_areas({"KU588"})[-1]["code"] == "KU588"
+
+    def families(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        rows = rows + [r for r in family_rows({"KU588"}) if r["area"] == "KU588"]
+        for row in rows:  # TEST INPUT: Vantaa's 2010 family size published as confidential
+            if (row["area"], row["period"], row["indicator"]) == ("KU092", "2010", "family_size"):
+                row["value"], row["status"] = "", ".."
+        return rows
+
+    _rewrite_csv(package / "families.csv", families)
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] == "families":  # the average size is the council's, for the test
+            resource["x-kuntadata"]["indicators"][1]["responsible"] = "municipality"
+    (package / "municipality_boundaries.geojson").write_bytes(BOUNDARIES.read_bytes())
+    descriptor["resources"].append({
+        "name": "municipality_boundaries", "path": "municipality_boundaries.geojson",
+        "type": "file", "format": "geojson", "x-division-year": 2023, "licenses": [CC_BY],
+        "x-code-property": "NATCODE",
+    })  # fmt: skip
+    descriptor["x-pending"] = [PENDING]
+    if finances:
+        descriptor["resources"].append(_finance_resource(package))
+    (package / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False))
+    return paths
+
+
+def _finance_resource(package: Path) -> dict[str, Any]:
+    with (package / "municipal_finances.csv").open("w", encoding="utf-8", newline="") as handle:
+        handle.write("area,period,indicator,value,status\n")
+        handle.writelines(",".join(row) + ",\n" for row in FINANCE_ROWS)
+    unit = {"fi": "euroa/asukas", "sv": "euro/invånare", "en": "euros per resident"}
+    percent = {"fi": "%", "sv": "%", "en": "%"}
+    indicators = [
+        {"id": "group_annual_margin_per_resident", "title": {"fi": "Vuosikate (TESTI)",
+         "sv": "Årsbidrag (TEST)", "en": "Annual margin (TEST)"}, "unit": unit, "decimals": 0,
+         "responsible": "municipality", "additive": False},
+        {"id": "group_relative_indebtedness", "title": {"fi": "Velkaantuneisuus (TESTI)",
+         "sv": "Skuldsättning (TEST)", "en": "Indebtedness (TEST)"}, "unit": percent,
+         "decimals": 1, "responsible": "municipality", "additive": False},
+    ]  # fmt: skip
+    return {
+        "name": "municipal_finances", "path": "municipal_finances.csv", "type": "table",
+        "licenses": [CC_BY],
+        "x-kuntadata": {"dataset": "municipal_finances", "theme": "economy",
+                        "title": {"fi": "TESTI", "sv": "TEST", "en": "TEST"},
+                        "attribution": {"fi": "Testiaineisto", "sv": "Testdata",
+                                        "en": "Test input"},
+                        "indicators": indicators, "dimensions": [],
+                        "chart": {"type": "line", "indicators": []}},
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    paths = card_project(tmp_path_factory.mktemp("card"))
+    build_site(paths, site_config(), built_at=BUILT)
+    return paths.site
+
+
+def text_of(site: Path, path: str) -> str:
+    html = (site / path).read_text(encoding="utf-8")
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace(NBSP, " ")
+
+
+def section(text: str, start: str, end: str) -> str:
+    return text[text.index(start) : text.index(end, text.index(start))]
+
+
+def block_text(site: Path, path: str, block_id: str) -> str:
+    """Text of one `<article id=…>` block of a page."""
+    html = (site / path).read_text(encoding="utf-8")
+    html = html[html.index(f'id="{block_id}"') :]
+    html = re.sub(r"<script.*?</script>", " ", html[: html.index("</article>")], flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace(NBSP, " ")
+
+
+@pytest.mark.parametrize(
+    ("path", "own", "other"),
+    [
+        ("fi/kunta/091-helsinki/", "Vastuu: kunta", "Vastuu: muu"),
+        ("sv/kunta/091-helsingfors/", "Ansvar: kommunen", "Ansvar: annan"),
+        ("en/kunta/091-helsinki/", "Responsible: municipality", "Responsible: other"),
+    ],
+)
+def test_each_indicator_says_who_is_responsible(
+    site: Path, path: str, own: str, other: str
+) -> None:
+    page = path + "index.html"
+    assert own in block_text(site, page, "families-family_size")  # set so in the test input
+    assert other in block_text(site, page, "families-families")
+    assert "Vastuu: hyvinvointialue" in text_of(site, "fi/kunta/091-helsinki/index.html")
+    assert "Vastuu: kunta" in text_of(site, "fi/indikaattori/family_size/index.html")
+
+
+def test_every_theme_is_on_the_page_and_pending_specs_are_not_charts(site: Path) -> None:
+    html = (site / "fi/kunta/091-helsinki/index.html").read_text(encoding="utf-8")
+    headings = re.findall(r'<h2 id="theme-[a-z]+">([^<]+)</h2>', html)
+    assert headings[:6] == THEMES_FI
+    pending = html[html.index('id="pending-test_child_welfare"') :]
+    pending = pending[: pending.index("</article>")]
+    assert "Testiaineisto: lastensuojelu" in pending
+    assert "Ei vielä haettu" in pending and "Vastuu: hyvinvointialue" in pending
+    assert "data-spec" not in pending  # never an empty chart
+    text = text_of(site, "fi/kunta/091-helsinki/index.html")
+    assert "Tässä aihepiirissä ei ole vielä tunnuslukuja." in text  # e.g. education here
+
+
+def _families_2022() -> dict[str, float]:
+    rows = family_rows(set(CARD_MUNICIPALITIES))
+    return {
+        r["area"]: float(r["value"])
+        for r in rows
+        if r["period"] == "2022" and r["indicator"] == "families" and r["area"].startswith("KU")
+    }
+
+
+def test_position_among_all_and_among_similar_size(site: Path) -> None:
+    values = _families_2022()
+    order = sorted(values, key=lambda c: -values[c])
+    text = text_of(site, "en/kunta/091-helsinki/index.html")
+    big = [c for c in order if c in ("KU049", "KU091", "KU092")]  # population ≥ 100 000
+    assert (
+        f"Position in 2022 (largest first): {order.index('KU091') + 1} of {len(values)} "
+        f"municipalities; {big.index('KU091') + 1} of 3 municipalities of similar size "
+        "(100,000 residents and over)."
+    ) in text
+    assert "Municipalities of similar size: Helsinki had " in text
+    assert "residents in 2025" in text
+    fi = text_of(site, "fi/kunta/091-helsinki/index.html")
+    assert "Samankokoiset kunnat: kunnassa Helsinki oli" in fi
+    assert "Tilastokeskuksen kuntakokoluokituksessa (alle 2 000 asukasta, 2 000–4 999" in fi
+    kuopio = text_of(site, "en/kunta/297-kuopio/index.html")
+    assert "the population of Kuopio is not known in this data" in kuopio
+    assert "Position in 2022 (largest first): " + str(order.index("KU297") + 1) in kuopio
+
+
+def test_data_gaps_list_reasons_and_symbols(site: Path) -> None:
+    kuopio = section(text_of(site, "en/kunta/297-kuopio/index.html"), "Data gaps", "Download")
+    assert "Population (Population 31 December): not fetched for this municipality" in kuopio
+    vantaa = section(text_of(site, "fi/kunta/092-vantaa/index.html"), "Puuttuvat tiedot",
+                     "Lataa")  # fmt: skip
+    assert "Perheen keskikoko" in vantaa
+    assert "2010: .. tietoa ei ole saatu, se on liian epävarma esitettäväksi" in vantaa
+
+
+def test_indicator_page_has_a_map_joined_to_its_csv(site: Path) -> None:
+    html = (site / "fi/indikaattori/families/index.html").read_text(encoding="utf-8")
+    spec_text = re.search(r'id="indicator-map-spec">(.*?)</script>', html, re.S).group(1)
+    spec = json.loads(spec_text)
+    layers = spec["layer"]
+    assert spec["data"]["url"] == "../../../data/geo/municipalities.topo.json"
+    lookup = layers[0]["transform"][0] if "transform" in layers[0] else spec["transform"][0]
+    assert lookup["lookup"] == "properties.code"
+    assert lookup["from"]["data"]["url"] == "../../../data/fi/indikaattori/families.csv"
+    calculate = next(t for t in layers[0]["transform"] if "calculate" in t)["calculate"]
+    assert json.loads(calculate) == "ei tietoa"  # the grey "no data" legend entry
+    assert "viridis" in spec_text
+    text = text_of(site, "fi/indikaattori/families/index.html")
+    assert "© Maanmittauslaitos, CC BY 4.0" in text
+    assert "Pertunmaa liitettiin kuntaan Mäntyharju vuonna 2025" in text
+    topology = json.loads((site / "data/geo/municipalities.topo.json").read_text())
+    codes = [g["properties"]["code"] for g in topology["objects"]["municipalities"]["geometries"]]
+    assert sorted(codes) == sorted(CARD_MUNICIPALITIES)  # the scope only; Pertunmaa dissolved
+    assert (site / "data/geo/municipalities.topo.json").stat().st_size < 20_000
+
+
+def test_whole_finland_topology_is_small_and_dissolves_pertunmaa() -> None:
+    geojson = json.loads(BOUNDARIES.read_text(encoding="utf-8"))
+    scope = {"KU" + f["properties"]["NATCODE"] for f in geojson["features"]} - {"KU588"}
+    topology = simplified_topology(geojson, scope, {"KU588": "KU507"})
+    geometries = {g["properties"]["code"]: g for g in topology["objects"]["municipalities"][
+        "geometries"]}  # fmt: skip
+    assert len(geometries) == 308 and "KU588" not in geometries
+    assert geometries["KU507"]["type"] == "Polygon" and len(geometries["KU507"]["arcs"]) == 1
+    used: dict[int, int] = {}
+    for geometry in geometries.values():
+        text = json.dumps(geometry["arcs"])
+        for ref in map(int, re.findall(r"-?\d+", text)):
+            used[ref if ref >= 0 else ~ref] = used.get(ref if ref >= 0 else ~ref, 0) + 1
+    assert max(used.values()) == 2  # a border is stored once and drawn by both neighbours
+    assert len(json.dumps(topology, separators=(",", ":"))) < 70_000
+
+
+def test_finance_gauge_says_it_needs_the_key_figures(site: Path) -> None:
+    text = text_of(site, "fi/kunta/091-helsinki/index.html")
+    assert "Talousmittari tarvitsee kuntien avainluvut" in text
+
+
+def test_finance_gauge_with_a_test_package(tmp_path: Path) -> None:
+    paths = card_project(tmp_path, finances=True)
+    build_site(paths, site_config(), built_at=BUILT)
+    text = text_of(paths.site, "fi/kunta/091-helsinki/index.html")
+    gauge = section(text, "Kuntatalous: kuntalain arviointimenettelyn kriteerit", "Testiaineisto")
+    assert "Arviointikriteerit, 2023" in gauge and "Arviointikriteerit, 2022" in gauge
+    margin_2023 = section(gauge, "Arviointikriteerit, 2023", "Arviointikriteerit, 2022")
+    assert "Kuntakonsernin vuosikate on negatiivinen. −40 euroa/asukas 0 euroa/asukas täyttyy" \
+        in margin_2023  # fmt: skip
+    assert "vähintään 50 prosenttia. 35,5 % 50,0 % ei täyty" in margin_2023
+    assert "Kuntalaki (410/2015) 118 § 3 mom. 1 kohta" in margin_2023
+    assert "ei arvioitavissa tilastoista" in margin_2023  # the deficit deadline criterion
+    assert "ei tietoa" in margin_2023  # tax rate: no data, never read as met
+    assert "vain suuntaa antava" in gauge  # limits not yet verified against the law in force
+
+
+def test_merged_municipality_says_so_and_keeps_old_rows_apart(site: Path) -> None:
+    text = text_of(site, "fi/kunta/507-mantyharju/index.html")
+    assert "Pertunmaa (588) liitettiin kuntaan Mäntyharju vuonna 2025." in text
+    pertunmaa = [r for r in family_rows({"KU588"}) if r["area"] == "KU588"]
+    latest = max((r for r in pertunmaa if r["indicator"] == "families"), key=lambda r: r["period"])
+    value = f"{int(float(latest['value'])):,}".replace(",", " ")
+    assert f"Perheiden lukumäärä: {value} perhettä ({latest['period']})" in text
+    rows = (site / "data/fi/kunta/507/families.csv").read_text(encoding="utf-8")
+    assert "KU588" not in rows and "KU507" in rows  # Pertunmaa's rows stay under its code
