@@ -136,9 +136,25 @@ def load_dataset_specs(directory: Path, only: tuple[str, ...] = ()) -> list[Data
             specs.append(load_dataset_spec(path))
         except SpecError as exc:
             problems.extend(exc.problems)
+    problems.extend(_duplicate_indicator_ids(specs))
     if problems:
         raise SpecError(problems, where="datasets/")
     return specs
+
+
+def _duplicate_indicator_ids(specs: list[DatasetSpec]) -> list[str]:
+    """Indicator ids name pages (/indikaattori/<id>/): they must be unique across datasets."""
+    seen: dict[str, str] = {}
+    problems = []
+    for spec in specs:
+        for indicator in (*spec.indicators, *spec.derived):
+            if indicator.id in seen:
+                problems.append(
+                    f"{spec.label}: indicator id {indicator.id!r} is already used in "
+                    f"datasets/{seen[indicator.id]}.yaml; indicator ids must be unique"
+                )
+            seen.setdefault(indicator.id, spec.id)
+    return problems
 
 
 def load_dataset_spec(path: Path) -> DatasetSpec:

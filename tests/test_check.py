@@ -30,7 +30,17 @@ def write_variant(root: Path, name: str, old: str, new: str) -> None:
     """A copy of the repository's families.yaml with one string replaced."""
     text = (REPO / "datasets" / "families.yaml").read_text("utf-8")
     assert old in text
-    (root / "datasets" / f"{name}.yaml").write_text(text.replace(old, new), "utf-8")
+    text = text.replace(old, new)
+    if name != "families":  # a second dataset needs its own indicator ids
+        text = (
+            text.replace("id: families", f"id: {name}_families")
+            .replace("id: average_family_size", f"id: {name}_average_family_size")
+            .replace(
+                "indicators: [families, families_with_children]",
+                f"indicators: [{name}_families, {name}_families_with_children]",
+            )
+        )
+    (root / "datasets" / f"{name}.yaml").write_text(text, "utf-8")
 
 
 def test_the_repository_families_spec_resolves(tmp_path, monkeypatch, pxweb_server):

@@ -95,3 +95,20 @@ def test_site_config_problems_and_env_override(tmp_path: Path, monkeypatch) -> N
     assert config.source_url("statfin") == "https://pxdata.stat.fi/PxWeb/api/v1"
     monkeypatch.setenv("KUNTADATA_STATFIN_URL", "http://127.0.0.1:9/PxWeb/api/v1/")
     assert config.source_url("statfin") == "http://127.0.0.1:9/PxWeb/api/v1"
+
+
+def test_indicator_ids_are_unique_across_datasets(tmp_path: Path) -> None:
+    shutil.copy(REPO / "datasets" / "population.yaml", tmp_path / "population.yaml")
+    text = (REPO / "datasets" / "families.yaml").read_text("utf-8")
+    (tmp_path / "families.yaml").write_text(
+        text.replace("id: families_with_children", "id: population").replace(
+            "[families, families_with_children]", "[families, population]"
+        ),
+        "utf-8",
+    )
+    with pytest.raises(SpecError) as caught:
+        load_dataset_specs(tmp_path)
+    assert (
+        "datasets/population.yaml: indicator id 'population' is already used in "
+        "datasets/families.yaml; indicator ids must be unique" in str(caught.value)
+    )

@@ -33,7 +33,10 @@ SIZE_CLASSES: tuple[tuple[int, int | None], ...] = (
     (100000, None),
 )
 # (dataset id, indicator id), most preferred first.
-POPULATION_SOURCES = (("population", "population"), ("population_sotkanet_2009", "population"))
+POPULATION_SOURCES = (
+    ("population", "population"),
+    ("population_sotkanet_2009", "population_sotkanet"),
+)
 
 
 @dataclass(frozen=True)
