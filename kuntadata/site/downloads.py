@@ -84,6 +84,7 @@ class MunicipalityZips:
 
     def __init__(self, site: Any) -> None:
         self.site = site
+        self._descriptor_template: str | None = None
         package = site.package
         self.parts: dict[str, tuple[str, str, dict[str, list[str]]]] = {}
         areas = pd.read_csv(package.directory / "areas.csv", dtype=str, keep_default_na=False)
@@ -108,18 +109,30 @@ class MunicipalityZips:
         for path, header, lines in self.parts.values():
             body = "".join(line for c in codes for line in lines.get(c, ()))
             members.append((path, (header + body).encode("utf-8")))
-        descriptor = {
-            "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
-            "name": f"kuntadata-{short}",
-            "title": f"{site.areas.name(code, 'fi')}: kuntadata",
-            "description": "Data for one municipality with its region and the whole country "
-            "for comparison, cut from the kuntadata package.",
-            "licenses": site.package.descriptor.get("licenses") or [],
-            "x-status": site.package.status_meanings,
-            "resources": self.resources,
-        }
-        text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+        if self._descriptor_template is None:  # the same for every municipality but two fields
+            descriptor = {
+                "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+                "name": NAME_SLOT,
+                "title": TITLE_SLOT,
+                "description": "Data for one municipality with its region and the whole country "
+                "for comparison, cut from the kuntadata package.",
+                "licenses": site.package.descriptor.get("licenses") or [],
+                "x-status": site.package.status_meanings,
+                "resources": self.resources,
+            }
+            self._descriptor_template = json.dumps(descriptor, ensure_ascii=False, indent=2)
+        title = f"{site.areas.name(code, 'fi')}: kuntadata"
+        text = (
+            self._descriptor_template.replace(
+                json.dumps(NAME_SLOT), json.dumps(f"kuntadata-{short}")
+            ).replace(json.dumps(TITLE_SLOT), json.dumps(title, ensure_ascii=False))
+            + "\n"
+        )
         return _zip_bytes([("datapackage.json", text.encode("utf-8")), *members])
+
+
+NAME_SLOT = "@@name@@"
+TITLE_SLOT = "@@title@@"
 
 
 def _lines_by(frame: pd.DataFrame, column: str) -> tuple[str, dict[str, list[str]]]:

@@ -54,7 +54,7 @@ def plain_number(value: float | None, decimals: int) -> str:
 
 def percent(fraction: float, lang: str, signed: bool = False) -> str:
     """`0,8 %` / `0.8 %` (one decimal, no-break space); `+`/`−` sign when `signed`."""
-    text = format_decimal(abs(fraction) * 100, format="#,##0.0", locale=BABEL_LOCALES[lang])
+    text = number(abs(fraction) * 100, 1, lang)
     sign = ""
     if signed and round(fraction * 100, 1) != 0:
         sign = "+" if fraction > 0 else MINUS
@@ -78,6 +78,17 @@ def shift_period(period: str, years: int) -> str | None:
 
 def long_date(value: str | date | datetime | None, lang: str) -> str:
     """`23.11.2026` (fi), `23 november 2026` (sv), `23 November 2026` (en); '' if unknown."""
+    if isinstance(value, str):
+        return _long_date_text(value, lang)  # the same few fetch dates on every page: cached
+    return _long_date(value, lang)
+
+
+@lru_cache(maxsize=4096)
+def _long_date_text(value: str, lang: str) -> str:
+    return _long_date(value, lang)
+
+
+def _long_date(value: str | date | datetime | None, lang: str) -> str:
     if not value:
         return ""
     if isinstance(value, str):
