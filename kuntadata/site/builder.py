@@ -26,7 +26,7 @@ from .catalog import CATALOG_PATH, catalog_jsonld
 from .context import PACKAGE_ZIP, Site
 from .downloads import MunicipalityZips, package_zip
 from .fork import check_fork
-from .freshness import source_notes, statuses
+from .freshness import date_sentence, source_notes, statuses
 from .i18n import translations
 from .maps import MAP_PATH, site_map
 from .meta import sitemap
@@ -173,6 +173,9 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
         say(f"Rendering {lang} pages")
         env = make_environment(paths.templates, lang)
         env.globals["source_notes"] = source_notes(site, lang, by_dataset)
+        env.globals["dataset_notes"] = {
+            dataset_id: date_sentence(status, lang) for dataset_id, status in by_dataset.items()
+        }
         templates = {
             name: env.get_template(f"{name}.html")
             for name in ("home", "municipality", "region", "indicator", "catalogue", "content",

@@ -129,6 +129,10 @@ def chart_block(
         "unit": unit,
         "source": pick(dataset.meta.get("attribution"), lang),
         "table_title": pick(dataset.meta.get("table_title"), lang),
+        "definition": pick(indicator.definition, lang) or pick(indicator.description, lang),
+        "producer": pick(indicator.producer, lang),
+        "metadata_href": pick(indicator.metadata_url, lang),
+        "coverage_note": pick(dataset.meta.get("coverage_note"), lang),
         "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),
         "updated": fmt.long_date(dataset.meta.get("updated"), lang),
         "indicator_href": root + site.indicator_path(lang, indicator.id),
@@ -286,6 +290,7 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[tupl
 def _sources(site: Site, lang: str) -> list[dict[str, str]]:
     return [
         {
+            "id": dataset.id,
             "title": dataset.text("title", lang),
             "attribution": dataset.text("attribution", lang),
             "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),

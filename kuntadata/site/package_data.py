@@ -40,6 +40,9 @@ class Indicator:
     higher_is: str
     additive: bool
     responsible: str = "other"  # municipality | wellbeing_county | state | other
+    definition: dict[str, str] = field(default_factory=dict)  # the producer's (THL) definition
+    producer: dict[str, str] = field(default_factory=dict)
+    metadata_url: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -152,6 +155,9 @@ def _load_dataset(directory: Path, resource: dict[str, Any], descriptor_path: Pa
             higher_is=item.get("higher_is") or "neutral",
             additive=bool(item.get("additive", True)),
             responsible=item.get("responsible") or "other",
+            definition=item.get("definition") or {},
+            producer=item.get("producer") or {},
+            metadata_url=item.get("metadata_url") or {},
         )
         for item in meta["indicators"]
     ]
