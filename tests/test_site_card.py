@@ -238,7 +238,12 @@ def test_indicator_page_has_a_map_joined_to_its_csv(site: Path) -> None:
     assert lookup["from"]["data"]["url"] == "../../../data/fi/indikaattori/families.csv"
     calculate = next(t for t in layers[0]["transform"] if "calculate" in t)["calculate"]
     assert json.loads(calculate) == "ei tietoa"  # the grey "no data" legend entry
-    assert "viridis" in spec_text
+    scale = layers[1]["encoding"]["color"]["scale"]  # viridis classes, dark = large
+    assert scale["type"] == "threshold" and scale["range"][-1] == "#440154"
+    assert (
+        scale["domain"] == sorted(scale["domain"])
+        and len(scale["range"]) == len(scale["domain"]) + 1
+    )
     text = text_of(site, "fi/indikaattori/families/index.html")
     assert "© Maanmittauslaitos, CC BY 4.0" in text
     assert "Pertunmaa liitettiin kuntaan Mäntyharju vuonna 2025" in text
@@ -295,3 +300,12 @@ def test_merged_municipality_says_so_and_keeps_old_rows_apart(site: Path) -> Non
     assert f"Perheiden lukumäärä: {value} perhettä ({latest['period']})" in text
     rows = (site / "data/fi/kunta/507/families.csv").read_text(encoding="utf-8")
     assert "KU588" not in rows and "KU507" in rows  # Pertunmaa's rows stay under its code
+
+
+def test_map_classes_are_quintiles_of_the_values_shown() -> None:
+    from kuntadata.site.maps import CLASS_COLOURS, class_breaks
+
+    values = tuple(float(v) for v in range(1, 101))  # test input: 1 … 100
+    assert class_breaks(values, 0) == (21.0, 41.0, 61.0, 81.0)
+    assert class_breaks((1.0, 2.0), 0) == ()  # too few to classify: a continuous scale
+    assert len(CLASS_COLOURS) == 5

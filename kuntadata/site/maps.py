@@ -286,8 +286,28 @@ def _site_map(site: Any) -> SiteMap | None:
     return SiteMap(topology_json(topology), merged, division)
 
 
+# Viridis in five classes, light for small values and dark for large (colour-blind safe).
+CLASS_COLOURS = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
+
+
+def class_breaks(values: tuple[float, ...], decimals: int) -> tuple[float, ...]:
+    """Quintile thresholds of the values shown, rounded as published.
+
+    Counts such as families are so skewed that a linear colour scale paints every municipality
+    but the largest cities the same colour; five classes of about equally many municipalities
+    keep the map readable, and the legend states each class's range.
+    """
+    ordered = sorted(values)
+    if len(ordered) < 5:
+        return ()
+    cuts = [ordered[int(len(ordered) * q / 5)] for q in range(1, 5)]
+    return tuple(sorted({round(c, decimals) for c in cuts}))
+
+
 @lru_cache(maxsize=256)
-def map_template(decimals: int, texts: tuple[str, str, str, str]) -> str:
+def map_template(
+    decimals: int, texts: tuple[str, str, str, str], breaks: tuple[float, ...] = ()
+) -> str:
     """Vega-Lite spec with URL sentinels: municipalities coloured by `value` of the ranked CSV
     (lookup on the area code). Every municipality is first drawn grey (the "no data" legend
     entry, always shown), then those with a value are drawn over it in colour."""
@@ -317,10 +337,9 @@ def map_template(decimals: int, texts: tuple[str, str, str, str]) -> str:
         base.transform_filter("isValid(datum.value)")
         .mark_geoshape(**shape)
         .encode(
-            color=alt.Color("value:Q", title=unit,
-                            scale=alt.Scale(scheme="viridis", reverse=True),
+            color=alt.Color("value:Q", title=unit, scale=_colour_scale(breaks),
                             legend=alt.Legend(orient="top", format=f",.{decimals}f",
-                                              gradientLength=220)),
+                                              symbolType="square")),
             tooltip=[alt.Tooltip("area_name:N", title=area),
                      alt.Tooltip("value:Q", title=unit, format=f",.{decimals}f"),
                      alt.Tooltip("rank:N", title=rank)],
@@ -338,6 +357,14 @@ def map_template(decimals: int, texts: tuple[str, str, str, str]) -> str:
     return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
+def _colour_scale(breaks: tuple[float, ...]) -> alt.Scale:
+    if not breaks:
+        return alt.Scale(scheme="viridis", reverse=True)
+    return alt.Scale(
+        type="threshold", domain=list(breaks), range=list(CLASS_COLOURS[5 - len(breaks) - 1 :])
+    )
+
+
 def fill_map(template: str, geo_url: str, data_url: str) -> str:
     """The page's spec, safe inside a <script type="application/json">."""
     text = template.replace(json.dumps(GEO_URL), json.dumps(geo_url, ensure_ascii=False))
@@ -346,7 +373,14 @@ def fill_map(template: str, geo_url: str, data_url: str) -> str:
 
 
 def indicator_map(
-    site: Any, indicator: Any, lang: str, root: str, csv_href: str, title: str, period: str
+    site: Any,
+    indicator: Any,
+    lang: str,
+    root: str,
+    csv_href: str,
+    title: str,
+    period: str,
+    values: tuple[float, ...] = (),
 ) -> dict[str, Any] | None:
     """The map block of an indicator page, or None when the package has no boundaries."""
     from markupsafe import Markup
@@ -359,7 +393,8 @@ def indicator_map(
         return None
     _ = gettext_for(lang)
     texts = (pick(indicator.unit, lang), _("Municipality"), _("no data"), _("Rank"))
-    spec = fill_map(map_template(indicator.decimals, texts), root + MAP_PATH, csv_href)
+    breaks = class_breaks(values, indicator.decimals)
+    spec = fill_map(map_template(indicator.decimals, texts, breaks), root + MAP_PATH, csv_href)
     notes = [
         _("{old} merged into {new} in {year} and is drawn as part of it: the border between "
           "them is dissolved from the two municipalities' own boundary lines.").format(

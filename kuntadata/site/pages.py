@@ -125,10 +125,11 @@ def indicator_page(
     positions = ranks.get("rank", {})
     size_classes = peer_index(site).size_class
     ranked = sorted(site.municipalities, key=lambda c: (positions.get(c, 10**6), c))
-    rows, csv_rows = [], []
+    rows, csv_rows, map_values = [], [], []
     for code in ranked:
         series = dataset.series.get((indicator.id, code))
         value = series.value_at(period) if series else None
+        map_values.append(value)
         earlier = fmt.shift_period(period, 1) if period else None
         fraction = fmt.change(value, series.value_at(earlier)) if series and earlier else None
         area = site.areas.get(code)
@@ -161,7 +162,16 @@ def indicator_page(
             "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),
             "responsible": responsible_label(indicator.responsible, lang),
         },
-        "map": indicator_map(site, indicator, lang, root, root + csv_path, title, period),
+        "map": indicator_map(
+            site,
+            indicator,
+            lang,
+            root,
+            root + csv_path,
+            title,
+            period,
+            values=tuple(v for v in map_values if v is not None),
+        ),
         "rows": rows,
         "comparison": comparison,
         "csv_href": root + csv_path,
