@@ -288,6 +288,21 @@ def _meta(spec, metadata, units, content_map, provenance, response_source, updat
         "en": "Source: Statistics Finland",
     }
     return {
+        **base_meta(spec, provenance, attribution, table_title),
+        "updated": max((u for u in updated if u), default=""),
+        "indicators": indicators,
+        "dimensions": dimensions,
+    }
+
+
+def base_meta(
+    spec: DatasetSpec,
+    provenance: dict[str, Any],
+    attribution: dict[str, str],
+    table_title: dict[str, str],
+) -> dict[str, Any]:
+    """The `x-kuntadata` keys every source kind gives the same way (the site reads these)."""
+    return {
         "dataset": spec.id,
         "theme": spec.theme,
         "title": spec.title,
@@ -298,10 +313,8 @@ def _meta(spec, metadata, units, content_map, provenance, response_source, updat
         "attribution": attribution,
         "licence": spec.licence["name"],
         "fetched_at": provenance["fetched_at"],
-        "updated": max((u for u in updated if u), default=""),
         "verified": spec.verified,
-        "indicators": indicators,
-        "dimensions": dimensions,
+        "coverage_note": spec.source.get("coverage_note") or {},
         "chart": {
             "type": spec.chart.get("type", "line"),
             "indicators": spec.chart.get("indicators") or [i.id for i in spec.indicators],

@@ -23,7 +23,7 @@ from .snapshot import read_provenance
 from .sources.files import RawTable, read_table
 from .spec import DatasetSpec
 from .symbols import STATUS_MEANINGS
-from .tidy import TidyDataset
+from .tidy import TidyDataset, base_meta
 
 EMPTY_STATUS = ".."  # an empty cell: the producer published no value
 # Codes of area levels the areas table does not have (AVI1, ELY01, SHP09 in a PX table):
@@ -308,19 +308,8 @@ def _meta(spec, table, provenance, dimensions) -> dict[str, Any]:
         "en": f"Source: {name}",
     }
     return {
-        "dataset": spec.id,
-        "theme": spec.theme,
-        "title": spec.title,
-        "description": spec.description,
-        "source_kind": spec.kind,
-        "table": str(spec.source.get("table", "")),
-        "table_title": {"fi": table.title} if table.title else {},
-        "attribution": attribution,
-        "licence": spec.licence["name"],
-        "fetched_at": provenance["fetched_at"],
+        **base_meta(spec, provenance, attribution, {"fi": table.title} if table.title else {}),
         "updated": "",
-        "verified": spec.verified,
-        "coverage_note": spec.source.get("coverage_note") or {},
         "file": {
             "path": str(spec.source["path"]),
             "format": provenance.get("format", ""),
@@ -329,8 +318,4 @@ def _meta(spec, table, provenance, dimensions) -> dict[str, Any]:
         },
         "indicators": indicators,
         "dimensions": dimensions,
-        "chart": {
-            "type": spec.chart.get("type", "line"),
-            "indicators": spec.chart.get("indicators") or [i.id for i in spec.indicators],
-        },
     }

@@ -24,7 +24,7 @@ from .errors import PackageError
 from .snapshot import read_provenance
 from .sources.sotkanet import METADATA_PAGE, parse_select
 from .spec import DatasetSpec
-from .tidy import TidyDataset
+from .tidy import TidyDataset, base_meta
 
 LANGS = ("fi", "sv", "en")
 SUPPRESSED = "suppressed"
@@ -228,26 +228,11 @@ def sotkanet_meta(
         "en": f"Source: THL, Sotkanet.fi / {names['en']}",
     }
     return {
-        "dataset": spec.id,
-        "theme": spec.theme,
-        "title": spec.title,
-        "description": spec.description,
-        "source_kind": spec.kind,
-        "table": "",
-        "table_title": {},
-        "attribution": attribution,
-        "licence": spec.licence["name"],
-        "fetched_at": provenance["fetched_at"],
+        **base_meta(spec, provenance, attribution, {}),
         "updated": max(updated, default=""),
         "data_updated": max(updated, default=""),
-        "verified": spec.verified,
-        "coverage_note": spec.source.get("coverage_note") or {},
         "indicators": indicators,
         "dimensions": [],
-        "chart": {
-            "type": spec.chart.get("type", "line"),
-            "indicators": spec.chart.get("indicators") or [i.id for i in spec.indicators],
-        },
     }
 
 

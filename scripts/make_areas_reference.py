@@ -56,6 +56,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from kuntadata.areas import AREAS_COLUMNS, MERGERS_COLUMNS  # noqa: E402  (one definition)
+
 DEFAULT_REALDATA = REPO_ROOT.parent / "shared" / "realdata"
 DEFAULT_OUT = REPO_ROOT / "data" / "raw" / "classification" / "areas"
 
@@ -72,21 +76,6 @@ INPUT_SOURCES = {
     " @ 1ca8f09050929f8edeef3e99dc4dafb2e1dc6f8b (converted to CSV)",
 }
 
-AREAS_COLUMNS = [
-    "code",
-    "level",
-    "name_fi",
-    "name_sv",
-    "name_en",
-    "region",
-    "subregion",
-    "wellbeing_county",
-    "language_status",
-    "majority_language",
-    "valid_from",
-    "valid_to",
-]
-MERGERS_COLUMNS = ["old_code", "new_code", "year"]
 
 CURRENT_YEAR = 2026
 COUNTRY = {
