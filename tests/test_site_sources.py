@@ -73,3 +73,23 @@ def test_no_empty_source_fragments_on_any_municipality_page(site: Path) -> None:
         text = text_of(page)
         assert " ()" not in text, page
         assert "päivittänyt ." not in text and "updated by the source ." not in text, page
+
+
+def test_two_processes_build_exactly_the_same_site_as_one(site: Path, tmp_path, monkeypatch):
+    """The whole-Finland build forks a worker for half the municipality pages."""
+    root = site.parent
+    monkeypatch.setenv("KUNTADATA_SITE_WORKERS", "1")
+    single = ProjectPaths(tmp_path)
+    for folder in ("content", "site_templates"):
+        (tmp_path / folder).symlink_to(REPO / folder)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/package").symlink_to(root / "data/package")
+    build_site(
+        single, load_site_config(root / "site.yaml"), built_at=datetime(2026, 11, 23, tzinfo=UTC)
+    )
+    forked = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    alone = {
+        p.relative_to(single.site): p.read_bytes() for p in single.site.rglob("*") if p.is_file()
+    }
+    assert len(forked) == len(alone) > 4000
+    assert forked == alone
