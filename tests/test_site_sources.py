@@ -93,3 +93,22 @@ def test_two_processes_build_exactly_the_same_site_as_one(site: Path, tmp_path, 
     }
     assert len(forked) == len(alone) > 4000
     assert forked == alone
+
+
+def test_every_page_credits_the_producers_and_the_licence(site: Path) -> None:
+    for page in (
+        "fi/index.html",
+        "fi/uutta/index.html",
+        "sv/data/index.html",
+        "en/kunta/091-helsinki/index.html",
+    ):
+        html = (site / page).read_text("utf-8")
+        assert "creativecommons.org/licenses/by/4.0/deed." in html, page
+    assert "Aineistot: Tilastokeskus, THL, Sotkanet.fi." in text_of(site / "fi/index.html")
+    assert "Data: Statistics Finland, THL, Sotkanet.fi." in text_of(site / "en/index.html")
+    rows = (site / "data/fi/indikaattori/families.csv").read_text("utf-8").splitlines()
+    assert rows[0] == "rank,area_code,area_name,period,value,source,licence"
+    assert rows[1] == (
+        '1,KU091,Helsinki,2022,161417,"Lähde: Tilastokeskus, perheet (taulukko '
+        '12c1)",CC-BY-4.0 https://creativecommons.org/licenses/by/4.0/'
+    )

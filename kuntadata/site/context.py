@@ -158,8 +158,41 @@ def common(
         "og_alternates": [OG_LOCALES[x] for x in site.languages if x != lang],
         "built": fmt.long_date(site.built_at, lang),
         "built_iso": fmt.iso_date(site.built_at),
+        "data_credit": data_credit(site, lang),
+        "licence_href": f"https://creativecommons.org/licenses/by/4.0/deed.{lang}",
         "csv_links": [],
         "jsonld": "",
         "has_charts": False,
         "vega_locale": "",
     }
+
+
+PRODUCERS = {
+    "statfin": {"fi": "Tilastokeskus", "sv": "Statistikcentralen", "en": "Statistics Finland"},
+    "sotkanet": {"fi": "THL, Sotkanet.fi", "sv": "THL, Sotkanet.fi", "en": "THL, Sotkanet.fi"},
+}
+
+
+def data_credit(site: Site, lang: str) -> str:
+    """The producers of the data on this site, named in the footer of every page.
+
+    Statistics Finland's and THL's CC BY 4.0 asks for the source on every page that shows
+    their data; file sources name themselves by their attribution text.
+    """
+    key = ("data_credit", lang)
+    if key not in site.cache:
+        names: list[str] = []
+        for dataset in site.package.datasets:
+            kind = dataset.meta.get("source_kind", "")
+            name = PRODUCERS.get(kind, {}).get(lang) or _producer_of(dataset, lang)
+            if name and name not in names:
+                names.append(name)
+        site.cache[key] = ", ".join(names)
+    return site.cache[key]
+
+
+def _producer_of(dataset: Any, lang: str) -> str:
+    text = dataset.text("attribution", lang)
+    for prefix in ("Lähde:", "Källa:", "Source:"):
+        text = text.removeprefix(prefix).strip()
+    return text.split(",")[0].strip()

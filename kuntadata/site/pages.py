@@ -126,6 +126,8 @@ def indicator_page(
     size_classes = peer_index(site).size_class
     ranked = sorted(site.municipalities, key=lambda c: (positions.get(c, 10**6), c))
     rows, csv_rows, map_values = [], [], []
+    licences = dataset.resource.get("licenses") or [{}]
+    licence = f"{licences[0].get('name', '')} {licences[0].get('path', '')}".strip()
     for code in ranked:
         series = dataset.series.get((indicator.id, code))
         value = series.value_at(period) if series else None
@@ -144,7 +146,8 @@ def indicator_page(
             if code in size_classes else _("not known"),
         })  # fmt: skip
         csv_rows.append([str(positions.get(code, "")), code, site.areas.name(code, lang),
-                         period, fmt.plain_number(value, indicator.decimals)])  # fmt: skip
+                         period, fmt.plain_number(value, indicator.decimals),
+                         dataset.text("attribution", lang), licence])  # fmt: skip
     comparison = [
         {"name": site.areas.name(code, lang), "value": _latest_text(dataset, indicator, code, lang)}
         for code in ["SSS", *site.regions]
@@ -180,7 +183,7 @@ def indicator_page(
     if context["map"] is not None:
         page["has_charts"] = True
         page["vega_locale"] = Markup(vega_locale(lang).replace("<", "\\u003c"))
-    header = ["rank", "area_code", "area_name", "period", "value"]
+    header = ["rank", "area_code", "area_name", "period", "value", "source", "licence"]
     return context, (csv_path, table_csv(header, csv_rows))
 
 
