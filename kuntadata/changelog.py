@@ -88,6 +88,9 @@ def _diff_resource(
 ) -> list[dict[str, Any]]:
     old = _read(old_path)
     new = _read(new_path)
+    if set(key) - set(old.columns) or list(old.columns) != list(new.columns):
+        # The dataset changed shape (a dimension added or removed): rows cannot be paired.
+        return [_entry(date, dataset, "", "new_dataset", count=len(new))]
     merged = old.merge(new, on=key, how="outer", suffixes=("_old", "_new"), indicator=True)
     dims = [c for c in key if c not in ("area", "period", "indicator")]
     entries: list[dict[str, Any]] = []

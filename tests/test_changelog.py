@@ -48,3 +48,26 @@ def test_revised_value_and_new_period_are_listed(tmp_path, monkeypatch, pxweb_se
 
     third = build_package(paths, config, specs, areas)  # nothing changed since
     assert third.changes == 0 and len(changelog(root)) == 4
+
+
+def test_a_dataset_that_changed_shape_is_recorded_not_a_crash(tmp_path, monkeypatch, pxweb_server):
+    root = make_project(tmp_path)
+    paths, config, specs, areas, _ = run_fetch(root, monkeypatch, pxweb_server)
+    build_package(paths, config, specs, areas)
+    spec = root / "datasets" / "families.yaml"
+    spec.write_text(
+        spec.read_text("utf-8").replace(
+            "    - variable: Perhetyyppi       # family type: the total only\n      values: [SSS]\n",
+            "    - variable: Perhetyyppi\n      values: [SSS]\n      column: family_type\n",
+        ),
+        "utf-8",
+    )
+    paths, config, specs, areas, _ = run_fetch(root, monkeypatch, pxweb_server)
+    summary = build_package(paths, config, specs, areas)
+    [entry] = changelog(root)
+    assert (entry["dataset"], entry["change"], entry["count"]) == (
+        "families",
+        "new_dataset",
+        "21471",
+    )
+    assert summary.changes == 1
