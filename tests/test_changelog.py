@@ -57,7 +57,8 @@ def test_a_dataset_that_changed_shape_is_recorded_not_a_crash(tmp_path, monkeypa
     spec = root / "datasets" / "families.yaml"
     spec.write_text(
         spec.read_text("utf-8").replace(
-            "    - variable: Perhetyyppi       # family type: the total only\n      values: [SSS]\n",
+            "    - variable: Perhetyyppi       # family type: the total only\n"
+            "      values: [SSS]\n",
             "    - variable: Perhetyyppi\n      values: [SSS]\n      column: family_type\n",
         ),
         "utf-8",
