@@ -30,7 +30,7 @@ SOURCE_OF_KIND = {"statfin": "statfin", "sotkanet": "sotkanet", "file": "files"}
 @dataclass
 class DatasetOutcome:
     dataset: str
-    status: str  # fetched | kept | offline | failed
+    status: str  # fetched | kept | offline | skipped | failed
     message: str = ""
     files: int = 0
     fetched_at: str = ""
@@ -64,10 +64,9 @@ def wanted_areas(spec: DatasetSpec, areas: Areas, scope: str | tuple[str, ...]) 
     codes: list[str] = []
     if "country" in levels:
         codes.append("SSS")
-    parents = {"region": "region", "subregion": "subregion", "wellbeing_county": "wellbeing_county"}
-    for level, attribute in parents.items():
+    for level in ("region", "subregion", "wellbeing_county"):  # an Area attribute each
         if level in levels:
-            found = {getattr(areas.get(code), attribute) for code in in_scope}
+            found = {getattr(areas.get(code), level) for code in in_scope}
             codes.extend(sorted(c for c in found if c))
     if "municipality" in levels:
         codes.extend(municipalities)

@@ -9,7 +9,6 @@ are never summed, and an abolished municipality's rows stay under its old code.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import pandas as pd
 from .errors import PackageError, SnapshotMismatch
 from .snapshot import read_provenance
 from .sources import jsonstat
+from .sources.pxweb_query import VINTAGE
 from .spec import DatasetSpec
 
 LANGS = ("fi", "sv", "en")
@@ -131,7 +131,7 @@ def _variable_codes(metadata: dict, wanted: str) -> list[str]:
             names = {
                 var["text"].casefold(),
                 var["code"].casefold(),
-                re.sub(r"_\d+_\d{8}$", "", var["code"]).casefold(),
+                VINTAGE.sub("", var["code"]).casefold(),
             }
             if wanted.casefold() in names:
                 return list(var["values"])
@@ -233,7 +233,7 @@ def _dimension_columns(dataset, role_ids, metadata, dims, path, problems) -> dic
 
 
 def _column_for(dim: jsonstat.Dimension, metadata: dict, dims: dict) -> str | None:
-    stripped = re.sub(r"_\d+_\d{8}$", "", dim.id).casefold()
+    stripped = VINTAGE.sub("", dim.id).casefold()
     texts = {dim.id.casefold(), stripped, dim.label.casefold()}
     for lang_meta in metadata.values():
         var = next((v for v in lang_meta["variables"] if v["code"] == dim.id), None)
@@ -335,7 +335,7 @@ def _value_labels(metadata: dict, wanted: str) -> dict[str, Any]:
             in {
                 v["text"].casefold(),
                 v["code"].casefold(),
-                re.sub(r"_\d+_\d{8}$", "", v["code"]).casefold(),
+                VINTAGE.sub("", v["code"]).casefold(),
             }
         ),
         None,
