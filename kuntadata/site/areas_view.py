@@ -17,7 +17,6 @@ from pathlib import Path
 from ..errors import BuildError
 
 COUNTRY = "SSS"
-LEVELS = ("country", "region", "subregion", "wellbeing_county", "municipality")
 
 
 @dataclass(frozen=True)
@@ -50,6 +49,9 @@ class AreaIndex:
 
     areas: dict[str, Area]
     mergers: list[tuple[str, str, str]] = field(default_factory=list)
+    _slugs: dict[tuple[str, str], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def get(self, code: str) -> Area | None:
         return self.areas.get(code)
@@ -59,9 +61,14 @@ class AreaIndex:
         return area.name(lang) if area else code
 
     def slug(self, code: str, lang: str) -> str:
-        """`091-helsinki` (fi) / `091-helsingfors` (sv): stable code first, readable name after."""
-        area = self.areas[code]
-        return f"{area.short_code}-{slugify(area.name(lang))}"
+        """`091-helsinki` (fi) / `091-helsingfors` (sv): stable code first, readable name after.
+
+        Every link to a page needs its slug (thousands per build), so each is made once."""
+        slug = self._slugs.get((code, lang))
+        if slug is None:
+            area = self.areas[code]
+            slug = self._slugs[(code, lang)] = f"{area.short_code}-{slugify(area.name(lang))}"
+        return slug
 
     def municipalities(self) -> list[Area]:
         """Current municipalities (abolished ones have `valid_to`), in code order."""

@@ -193,12 +193,10 @@ def _language_environment(site: Site, paths: ProjectPaths, lang: str, by_dataset
     return env
 
 
-def _municipalities(site, paths, writer, codes, by_dataset, zips) -> None:
+def _municipalities(site, writer, codes, envs, zips) -> None:
     """Municipality pages, their chart CSVs and zips for `codes`, in every language."""
     for lang in site.languages:
-        template = _language_environment(site, paths, lang, by_dataset).get_template(
-            "municipality.html"
-        )
+        template = envs[lang].get_template("municipality.html")
         for code in codes:
             context, files = municipality_page(site, code, lang)
             _page(writer, site.municipality_path(lang, code), template, context)
@@ -208,7 +206,7 @@ def _municipalities(site, paths, writer, codes, by_dataset, zips) -> None:
         writer.write(site.municipality_zip_path(code), zips.build(code))
 
 
-def _fork_worker(site, paths, root: Path, codes, by_dataset) -> tuple[int, int] | None:
+def _fork_worker(site, root: Path, codes, envs) -> tuple[int, int] | None:
     """Render `codes` in a forked child (2 cores: about half the build time); None = no fork.
 
     The child inherits the loaded package, writes its files into the same temporary site
@@ -223,7 +221,7 @@ def _fork_worker(site, paths, root: Path, codes, by_dataset) -> tuple[int, int] 
         status = 0
         try:
             child = _Writer(root)
-            _municipalities(site, paths, child, codes, by_dataset, MunicipalityZips(site))
+            _municipalities(site, child, codes, envs, MunicipalityZips(site))
             message = f"{child.pages} {child.files}"
         except BaseException as exc:  # reported to the parent, which raises BuildError
             message = f"error {type(exc).__name__}: {exc}"
@@ -252,12 +250,13 @@ def _join_worker(worker: tuple[int, int] | None, writer: _Writer) -> None:
 def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable) -> None:
     by_dataset = statuses(site)
     changes = change_groups(site)
+    envs = {lang: _language_environment(site, paths, lang, by_dataset) for lang in site.languages}
     codes = list(site.municipalities)
     forked = codes[len(codes) // 2 :] if len(codes) >= 40 else []
-    worker = _fork_worker(site, paths, writer.root, forked, by_dataset)
+    worker = _fork_worker(site, writer.root, forked, envs)
     own = codes if worker is None else codes[: len(codes) - len(forked)]
     try:
-        _render_rest(site, paths, writer, say, own, by_dataset, changes)
+        _render_rest(site, paths, writer, say, own, envs, changes)
     except BaseException:
         _abandon_worker(worker)
         raise
@@ -275,19 +274,17 @@ def _abandon_worker(worker: tuple[int, int] | None) -> None:
     os.waitpid(pid, 0)
 
 
-def _render_rest(site, paths, writer, say, own, by_dataset, changes) -> None:
+def _render_rest(site, paths, writer, say, own, envs, changes) -> None:
     """Everything but the forked half of the municipality pages."""
     zips = MunicipalityZips(site)
     say("Rendering municipality pages")
-    _municipalities(site, paths, writer, own, by_dataset, zips)
+    _municipalities(site, writer, own, envs, zips)
     for lang in site.languages:
         say(f"Rendering {lang} pages")
-        env = _language_environment(site, paths, lang, by_dataset)
         templates = {
-            name: env.get_template(f"{name}.html")
-            for name in ("home", "municipality", "region", "indicator", "catalogue", "content",
-                         "whatsnew")
-        }  # fmt: skip
+            name: envs[lang].get_template(f"{name}.html")
+            for name in ("home", "region", "indicator", "catalogue", "content", "whatsnew")
+        }
         _page(writer, site.home_path(lang), templates["home"], home_page(site, lang))
         for code in site.regions:
             _page(writer, site.region_path(lang, code), templates["region"],
@@ -314,7 +311,7 @@ def _render_rest(site, paths, writer, say, own, by_dataset, changes) -> None:
                                    _content_values(site, lang))  # fmt: skip
             _page(writer, site.section_path(lang, section), templates["content"], context)
     logical_pages = _logical_pages(site)
-    default_env = make_environment(paths.templates, site.languages[0])
+    default_env = envs[site.languages[0]]
     writer.write("404.html", default_env.get_template("404.html").render(not_found_page(site)))
     writer.write("index.html", default_env.get_template("index.html").render(root_index(site)))
     writer.write("sitemap.xml", sitemap(site, logical_pages))

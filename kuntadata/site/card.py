@@ -14,14 +14,8 @@ from typing import Any
 
 from . import fmt
 from .context import Site
-from .i18n import gettext_for
+from .i18n import N_, gettext_for
 from .package_data import THEMES, pick
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction; it is translated where it is shown."""
-    return message
-
 
 RESPONSIBLE = {
     "municipality": N_("Responsible: municipality"),
@@ -109,10 +103,9 @@ def merged_municipalities(site: Site, code: str, lang: str) -> list[dict[str, An
         for dataset in site.package.datasets:
             for indicator in dataset.charted:
                 series = dataset.series.get((indicator.id, old))
-                known = [i for i, v in enumerate(series.values) if v is not None] if series else []
-                if series is None or not known:
+                at = series.latest_known() if series is not None else -1
+                if at < 0:
                     continue
-                at = known[-1]
                 figures.append({
                     "title": pick(indicator.title, lang),
                     "value": fmt.number(series.values[at], indicator.decimals, lang),

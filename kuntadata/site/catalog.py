@@ -57,7 +57,7 @@ def catalog_jsonld(site: Site) -> str:
                 ZIP_FORMAT,
             ),
         ]
-        areas_by_dataset[dataset.id] = sorted(set(dataset.rows_by_area) & in_scope)
+        areas_by_dataset[dataset.id] = sorted(set(dataset.frame["area"]) & in_scope)
     document = build_catalog(
         site.package.descriptor,
         site.config,

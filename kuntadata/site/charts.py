@@ -21,8 +21,10 @@ from functools import lru_cache
 
 import altair as alt
 import vl_convert
+from markupsafe import Markup
 
 from .fmt import D3_LOCALES
+from .meta import script_json, script_safe
 
 URL = "@@DATA_URL@@"
 DOMAIN = "@@AREAS@@"
@@ -116,18 +118,16 @@ def fill_chart(template: str, data_url: str, area_names: list[str]) -> str:
     """The page's spec: its CSV URL and area order; `<`, `>`, `&` escaped for a <script>."""
     text = template.replace(json.dumps(URL), json.dumps(data_url, ensure_ascii=False))
     text = text.replace(json.dumps([DOMAIN]), json.dumps(area_names, ensure_ascii=False))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return script_safe(text)
 
 
 @lru_cache(maxsize=4)
-def vega_locale(lang: str) -> str:
+def vega_locale(lang: str) -> Markup:
     """d3 number and time format locale for vega-embed, as JSON for an inline script."""
     name = D3_LOCALES[lang]
-    return json.dumps(
+    return script_json(
         {
             "number": vl_convert.get_format_locale(name),
             "time": vl_convert.get_time_format_locale(name),
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
+        }
     )

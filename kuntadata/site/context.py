@@ -43,11 +43,15 @@ class Site:
     csv_names: dict[tuple[str, str], str] = field(default_factory=dict)
     logo: str = ""  # path under static/ of the fork's logo (site.yaml theme.logo), or ""
     content: Path | None = None  # content/ (finance criteria); None in bare test sites
-    cache: dict[str, Any] = field(default_factory=dict)  # per-build lookups (peers.py, maps.py)
+    cache: dict[Any, Any] = field(default_factory=dict)  # per-build lookups, filled on first use
 
     @property
     def areas(self) -> AreaIndex:
         return self.package.areas
+
+    @property
+    def primary_color(self) -> str:
+        return (self.config.theme or {}).get("primary_color") or "#0b4f8a"
 
     @property
     def base_path(self) -> str:
@@ -76,12 +80,15 @@ class Site:
         return f"{lang}/{SLUGS[section]}/"
 
     def chart_csv_path(self, lang: str, code: str, dataset: str, indicator: str) -> str:
-        short = self.areas.get(code).short_code if self.areas.get(code) else code
-        return f"data/{lang}/kunta/{short}/{self.csv_names[(dataset, indicator)]}"
+        return f"data/{lang}/kunta/{self.short_code(code)}/{self.csv_names[(dataset, indicator)]}"
 
     def municipality_zip_path(self, code: str) -> str:
-        short = self.areas.get(code).short_code if self.areas.get(code) else code
-        return f"data/kunta/kuntadata-{short}.zip"
+        return f"data/kunta/kuntadata-{self.short_code(code)}.zip"
+
+    def short_code(self, code: str) -> str:
+        """`KU091` → `091`; a code not in areas.csv as it is."""
+        area = self.areas.get(code)
+        return area.short_code if area else code
 
 
 PACKAGE_ZIP = "data/kuntadata-package.zip"
@@ -150,7 +157,7 @@ def common(
         "css_href": root + "static/site.css",
         "js_href": root + "static/site.js",
         "vega_href": root + "static/vendor/vega-bundle.js",
-        "primary_color": (site.config.theme or {}).get("primary_color") or "#0b4f8a",
+        "primary_color": site.primary_color,
         "logo_href": root + "static/" + site.logo if site.logo else "",
         "feed_href": root + f"{lang}/feed.xml",
         "feed_title": _("What's new") + f" – {site_title}",

@@ -42,7 +42,7 @@ def chart_csv(
     writer.writerow(CHART_COLUMNS)
     title = pick(indicator.title, lang)
     unit = pick(indicator.unit, lang)
-    source = pick(dataset.meta.get("attribution"), lang)
+    source = dataset.text("attribution", lang)
     licence_name = dataset.meta.get("licence") or "CC-BY-4.0"
     licence = f"{licence_name} {LICENCE_URLS.get(licence_name, '')}".strip()
     meanings = site.package.status_meanings

@@ -55,6 +55,17 @@ def _totals(dataset: Dataset) -> pd.DataFrame:
     return frame
 
 
+def _prepared(site: Site, dataset: Dataset) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The totals rows and each area's periods in them, once per build."""
+    if "finance_totals" not in site.cache:
+        frame = _totals(dataset)
+        periods: dict[str, set[str]] = {}
+        for area, period in zip(frame["area"], frame["period"], strict=True):
+            periods.setdefault(area, set()).add(period)
+        site.cache["finance_totals"] = (frame, {a: sorted(p) for a, p in periods.items()})
+    return site.cache["finance_totals"]
+
+
 def citation(criterion: Criterion, law: dict[str, Any], lang: str) -> str:
     """`Kuntalaki (410/2015) 118 § 3 mom. 1 kohta` / `section 118(3)(1)` style."""
     cite = criterion.citation
@@ -76,7 +87,7 @@ def citation(criterion: Criterion, law: dict[str, Any], lang: str) -> str:
 def finance_gauge(site: Site, code: str, lang: str) -> dict[str, Any]:
     """The gauge's context: `available` False with the reason, or years of criteria rows."""
     _ = gettext_for(lang)
-    dataset = next((d for d in site.package.datasets if d.id == FINANCE_DATASET), None)
+    dataset = site.package.dataset(FINANCE_DATASET)
     gauge: dict[str, Any] = {
         "available": False,
         "title": _("Municipal finances: the evaluation criteria of the Local Government Act"),
@@ -93,14 +104,15 @@ def finance_gauge(site: Site, code: str, lang: str) -> dict[str, Any]:
         )
         return gauge
     criteria, law = loaded
-    frame = _totals(dataset)
-    own = frame[frame["area"] == code]
-    periods = sorted(set(own["period"]))[-YEARS_SHOWN:]
+    frame, periods_by_area = _prepared(site, dataset)
+    periods = periods_by_area.get(code, [])[-YEARS_SHOWN:]
     if not periods:
         gauge["reason"] = _("The municipal key figures have not been fetched for this "
                             "municipality.")  # fmt: skip
         return gauge
-    averages = site.cache.setdefault("finance_averages", country_averages_from_frame(frame))
+    if "finance_averages" not in site.cache:  # the same for every page: computed once
+        site.cache["finance_averages"] = country_averages_from_frame(frame)
+    averages = site.cache["finance_averages"]
     indicators = {i.id: i for i in dataset.indicators}
     try:
         years = [_year(criteria, law, frame, code, p, averages, indicators, lang)

@@ -12,13 +12,7 @@ from typing import Any
 
 from ..status import DatasetStatus, dataset_status
 from . import fmt
-from .i18n import gettext_for
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction; it is translated where it is shown."""
-    return message
-
+from .i18n import N_, gettext_for
 
 CADENCES = {
     "yearly": N_("Yearly"),
@@ -29,8 +23,11 @@ CADENCES = {
 
 
 def statuses(site: Any) -> dict[str, DatasetStatus]:
-    """Status of every dataset of the package, judged at the build date."""
-    return {s.dataset: s for s in dataset_status(site.package.directory, now=site.built_at)}
+    """Status of every dataset of the package, judged at the build date (read once per build)."""
+    if "statuses" not in site.cache:
+        found = dataset_status(site.package.directory, now=site.built_at)
+        site.cache["statuses"] = {s.dataset: s for s in found}
+    return site.cache["statuses"]
 
 
 def date_sentence(status: DatasetStatus | None, lang: str) -> str:

@@ -59,3 +59,8 @@ def translations(lang: str) -> Translations:
 def gettext_for(lang: str):
     """`_` for Python code that prepares page text (sentences, labels)."""
     return translations(lang).gettext
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction (`pybabel extract -k N_`); translated where it is shown."""
+    return message

@@ -16,10 +16,14 @@ from markupsafe import Markup
 from .package_data import pick
 
 
+def script_safe(text: str) -> str:
+    """JSON text with `<`, `>` and `&` as unicode escapes: safe inside a <script> element."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def script_json(data: Any) -> Markup:
     """JSON safe to place inside <script type="application/…json">."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return Markup(script_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
 
 
 def municipality_jsonld(
@@ -27,10 +31,7 @@ def municipality_jsonld(
 ) -> Markup:
     """schema.org Dataset: what the page's data is, where it comes from, where to get it."""
     name = site.areas.name(code, lang)
-    periods = sorted(
-        {p for d in site.package.datasets for (ind, area), s in d.series.items() if area == code
-         for p in s.periods}
-    )  # fmt: skip
+    periods = _period_span(site).get(code)
     organisation = pick((site.config.contact or {}).get("organisation"), lang)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -43,7 +44,7 @@ def municipality_jsonld(
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "spatialCoverage": {"@type": "Place", "name": name, "identifier": code},
         "creator": [
-            {"@type": "Organization", "name": pick(d.meta.get("attribution"), lang)}
+            {"@type": "Organization", "name": d.text("attribution", lang)}
             for d in site.package.datasets
         ],
         "variableMeasured": [pick(i.title, lang) for d in site.package.datasets for i in d.charted],
@@ -65,10 +66,26 @@ def municipality_jsonld(
         ],
     }
     if periods:
-        data["temporalCoverage"] = f"{periods[0][:4]}/{periods[-1][:4]}"
+        data["temporalCoverage"] = f"{periods[0][:4]}/{periods[1][:4]}"
     if organisation:
         data["publisher"] = {"@type": "Organization", "name": organisation}
     return script_json(data)
+
+
+def _period_span(site: Any) -> dict[str, tuple[str, str]]:
+    """Area → (first, last) period in any series of the package; computed once per build."""
+    if "period_span" not in site.cache:
+        span: dict[str, tuple[str, str]] = {}
+        for dataset in site.package.datasets:
+            for (_indicator, area), series in dataset.series.items():
+                if not series.periods:
+                    continue
+                first, last = min(series.periods), max(series.periods)
+                if area in span:
+                    first, last = min(first, span[area][0]), max(last, span[area][1])
+                span[area] = (first, last)
+        site.cache["period_span"] = span
+    return site.cache["period_span"]
 
 
 def sitemap(site: Any, pages: list[dict[str, str]]) -> str:

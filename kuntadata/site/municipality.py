@@ -17,17 +17,11 @@ from .charts import ChartTexts, chart_template, fill_chart, vega_locale
 from .context import Site, common
 from .downloads import chart_csv
 from .finance_gauge import finance_gauge
-from .gaps import data_gaps
-from .i18n import gettext_for
+from .gaps import data_gaps, symbol_meaning
+from .i18n import N_, gettext_for
 from .meta import municipality_jsonld
 from .package_data import Dataset, Indicator, Series, pick
 from .peers import peers_explanation, position_text
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction; it is translated where it is shown."""
-    return message
-
 
 THEME_TITLES = {
     "population": N_("Population"),
@@ -54,15 +48,6 @@ def area_label(site: Site, code: str, lang: str) -> dict[str, str]:
     return {"name": name, "other": other, "other_lang": other_lang}
 
 
-def _status_reason(site: Site, symbol: str, lang: str) -> str:
-    meaning = site.package.status_meanings.get(symbol)
-    if meaning:
-        return pick(meaning, lang)
-    from ..symbols import status_meaning
-
-    return status_meaning(symbol, lang)
-
-
 def _change_cell(series: Series | None, index: int, years: int, lang: str, _: Any) -> str:
     if series is None or index < 0:
         return _("no data")
@@ -74,21 +59,11 @@ def _change_cell(series: Series | None, index: int, years: int, lang: str, _: An
     return fmt.percent(fraction, lang, signed=True)
 
 
-def _latest_known(series: Series | None) -> int:
-    """Index of the latest period with a value, or -1."""
-    if series is None:
-        return -1
-    for index in range(len(series.periods) - 1, -1, -1):
-        if series.values[index] is not None:
-            return index
-    return -1
-
-
 def headline(site: Site, dataset: Dataset, indicator: Indicator, code: str, lang: str) -> dict:
     """Latest value, its period, change over one and five years, rank among municipalities."""
     _ = gettext_for(lang)
     series = dataset.series.get((indicator.id, code))
-    index = _latest_known(series)
+    index = series.latest_known() if series is not None else -1
     ranks = dataset.ranks.get(indicator.id, {})
     rank = ranks.get("rank", {}).get(code)
     item: dict[str, Any] = {
@@ -127,12 +102,12 @@ def chart_block(
         "title": title,
         "subtitle": ", ".join(names),
         "unit": unit,
-        "source": pick(dataset.meta.get("attribution"), lang),
-        "table_title": pick(dataset.meta.get("table_title"), lang),
+        "source": dataset.text("attribution", lang),
+        "table_title": dataset.text("table_title", lang),
         "definition": pick(indicator.definition, lang) or pick(indicator.description, lang),
         "producer": pick(indicator.producer, lang),
         "metadata_href": pick(indicator.metadata_url, lang),
-        "coverage_note": pick(dataset.meta.get("coverage_note"), lang),
+        "coverage_note": dataset.text("coverage_note", lang),
         "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),
         "updated": fmt.long_date(dataset.meta.get("updated"), lang),
         "indicator_href": root + site.indicator_path(lang, indicator.id),
@@ -163,7 +138,7 @@ def chart_block(
     block["csv_name"] = csv_path.rsplit("/", 1)[-1]
     block["table"] = _table(indicator, names, series, area_codes, periods, lang, title, _)
     block["notes"] = [
-        {"symbol": s, "meaning": _status_reason(site, s, lang)} for s in sorted(notes)
+        {"symbol": s, "meaning": symbol_meaning(site, s, lang)} for s in sorted(notes)
     ]
     if any(v is not None for v in own.values):
         block["has_chart"] = True
@@ -183,7 +158,7 @@ def _sentences(site, lang, indicator, area_codes, names, series, latest) -> list
     index = own.periods.index(latest)
     value = own.values[index]
     if value is None:
-        reason = _status_reason(site, own.status[index], lang)
+        reason = symbol_meaning(site, own.status[index], lang)
         return [
             fmt.missing_sentence(_, area=names[0], title=title, period=latest, reason=reason,
                                  fetched=True)
@@ -264,13 +239,13 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[tupl
     region = area.region if area else ""
     merged = merged_municipalities(site, code, lang)
     page["has_charts"] = True
-    page["vega_locale"] = Markup(vega_locale(lang).replace("<", "\\u003c"))
+    page["vega_locale"] = vega_locale(lang)
     page["jsonld"] = municipality_jsonld(site, code, lang, page, files)
     context = {
         "page": page,
         "area": {
             **label,
-            "code": area.short_code if area else code,
+            "code": site.short_code(code),
             "region_name": site.areas.name(region, lang) if region else "",
             "region_href": root + site.region_path(lang, region) if region in site.regions else "",
             "merged": merged,

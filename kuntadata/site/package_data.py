@@ -8,6 +8,7 @@ whole-Finland build at a few milliseconds per page.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,12 @@ class Series:
     values: list[float | None]
     status: list[str]
 
-    def latest_index(self) -> int:
-        return len(self.periods) - 1
+    def latest_known(self) -> int:
+        """Index of the latest period with a value, or -1."""
+        for index in range(len(self.values) - 1, -1, -1):
+            if self.values[index] is not None:
+                return index
+        return -1
 
     def value_at(self, period: str) -> float | None:
         try:
@@ -74,7 +79,6 @@ class Dataset:
     frame: pd.DataFrame  # every row as strings, exactly as in the package CSV
     series: dict[tuple[str, str], Series] = field(default_factory=dict)
     ranks: dict[str, dict[str, Any]] = field(default_factory=dict)
-    rows_by_area: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def text(self, key: str, lang: str) -> str:
         return pick(self.meta.get(key), lang)
@@ -90,6 +94,9 @@ class PackageData:
     @property
     def status_meanings(self) -> dict[str, dict[str, str]]:
         return self.descriptor.get("x-status") or {}
+
+    def dataset(self, dataset_id: str) -> Dataset | None:
+        return next((d for d in self.datasets if d.id == dataset_id), None)
 
 
 def pick(texts: Any, lang: str) -> str:
@@ -179,7 +186,6 @@ def _load_dataset(directory: Path, resource: dict[str, Any], descriptor_path: Pa
         charted=charted,
         frame=frame,
     )
-    dataset.rows_by_area = {code: rows for code, rows in frame.groupby("area", sort=False)}
     dataset.series = _series(frame, meta.get("dimensions") or [])
     return dataset
 
@@ -218,22 +224,34 @@ def _series(frame: pd.DataFrame, dimensions: list[dict[str, Any]]) -> dict:
 def _rank(dataset: Dataset, municipalities: set[str]) -> None:
     """Rank municipalities (largest first) in each indicator's latest period, once."""
     for indicator in dataset.indicators:
-        latest = ""
-        for (ind, area), series in dataset.series.items():
-            if ind == indicator.id and area in municipalities and series.periods:
-                latest = max(latest, series.periods[-1])
-        values = []
-        for (ind, area), series in dataset.series.items():
-            if ind == indicator.id and area in municipalities:
-                value = series.value_at(latest)
-                if value is not None:
-                    values.append((value, area))
-        values.sort(key=lambda item: (-item[0], item[1]))
-        positions: dict[str, int] = {}
-        previous: float | None = None
-        rank = 0
-        for index, (value, area) in enumerate(values, start=1):
-            if value != previous:
-                rank, previous = index, value
-            positions[area] = rank
-        dataset.ranks[indicator.id] = {"period": latest, "rank": positions, "of": len(values)}
+        latest, values = latest_values(dataset, indicator.id, municipalities)
+        dataset.ranks[indicator.id] = {
+            "period": latest,
+            "rank": rank_positions(values),
+            "of": len(values),
+        }
+
+
+def latest_values(
+    dataset: Dataset, indicator_id: str, codes: Iterable[str]
+) -> tuple[str, list[tuple[float, str]]]:
+    """The latest period any of `codes` has, and their (value, code) in it, largest first."""
+    found = [
+        (code, s) for code in codes if (s := dataset.series.get((indicator_id, code))) is not None
+    ]
+    latest = max((s.periods[-1] for _code, s in found if s.periods), default="")
+    values = [(v, code) for code, s in found if (v := s.value_at(latest)) is not None]
+    values.sort(key=lambda item: (-item[0], item[1]))
+    return latest, values
+
+
+def rank_positions(values: list[tuple[float, str]]) -> dict[str, int]:
+    """Code → rank for (value, code) pairs sorted largest first; ties share a rank."""
+    positions: dict[str, int] = {}
+    previous: float | None = None
+    rank = 0
+    for order, (value, code) in enumerate(values, start=1):
+        if value != previous:
+            rank, previous = order, value
+        positions[code] = rank
+    return positions

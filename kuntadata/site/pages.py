@@ -128,11 +128,12 @@ def indicator_page(
     rows, csv_rows, map_values = [], [], []
     licences = dataset.resource.get("licenses") or [{}]
     licence = f"{licences[0].get('name', '')} {licences[0].get('path', '')}".strip()
+    source = dataset.text("attribution", lang)
+    earlier = fmt.shift_period(period, 1) if period else None
     for code in ranked:
         series = dataset.series.get((indicator.id, code))
         value = series.value_at(period) if series else None
         map_values.append(value)
-        earlier = fmt.shift_period(period, 1) if period else None
         fraction = fmt.change(value, series.value_at(earlier)) if series and earlier else None
         area = site.areas.get(code)
         rows.append({
@@ -146,8 +147,8 @@ def indicator_page(
             if code in size_classes else _("not known"),
         })  # fmt: skip
         csv_rows.append([str(positions.get(code, "")), code, site.areas.name(code, lang),
-                         period, fmt.plain_number(value, indicator.decimals),
-                         dataset.text("attribution", lang), licence])  # fmt: skip
+                         period, fmt.plain_number(value, indicator.decimals), source,
+                         licence])  # fmt: skip
     comparison = [
         {"name": site.areas.name(code, lang), "value": _latest_text(dataset, indicator, code, lang)}
         for code in ["SSS", *site.regions]
@@ -160,7 +161,7 @@ def indicator_page(
             "unit": pick(indicator.unit, lang),
             "description": pick(indicator.description, lang),
             "period": period,
-            "source": dataset.text("attribution", lang),
+            "source": source,
             "dataset": dataset.text("title", lang),
             "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),
             "responsible": responsible_label(indicator.responsible, lang),
@@ -182,7 +183,7 @@ def indicator_page(
     page["csv_links"].append({"href": root + csv_path, "title": title})
     if context["map"] is not None:
         page["has_charts"] = True
-        page["vega_locale"] = Markup(vega_locale(lang).replace("<", "\\u003c"))
+        page["vega_locale"] = vega_locale(lang)
     header = ["rank", "area_code", "area_name", "period", "value", "source", "licence"]
     return context, (csv_path, table_csv(header, csv_rows))
 
@@ -210,8 +211,6 @@ def content_page(
     page = common(site, lang, path, title, {x: site.section_path(x, section) for x in
                                             site.languages})  # fmt: skip
     page["heading"] = ""  # the Markdown carries its own <h1>
-    from markupsafe import Markup
-
     return {"page": page, "body": Markup(body)}
 
 
@@ -243,5 +242,5 @@ def root_index(site: Site) -> dict[str, Any]:
         "title": pick(site.config.title, lang),
         "links": links,
         "css_href": "static/site.css",
-        "primary_color": (site.config.theme or {}).get("primary_color") or "#0b4f8a",
+        "primary_color": site.primary_color,
     }

@@ -15,12 +15,13 @@ Everything is computed once per build (`site.cache`) and looked up per page.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from . import fmt
 from .context import Site
 from .i18n import gettext_for
-from .package_data import Dataset, Indicator, pick
+from .package_data import Dataset, Indicator, latest_values, rank_positions
 
 # Statistics Finland's municipal size classes: [lower, upper) in residents.
 SIZE_CLASSES: tuple[tuple[int, int | None], ...] = (
@@ -64,6 +65,7 @@ def size_class_of(population: float) -> int:
     return 0
 
 
+@lru_cache(maxsize=64)
 def size_class_label(index: int, lang: str) -> str:
     """`10 000–19 999 residents` in the reader's language and number format."""
     _ = gettext_for(lang)
@@ -77,6 +79,7 @@ def size_class_label(index: int, lang: str) -> str:
     )
 
 
+@lru_cache(maxsize=8)
 def all_class_labels(lang: str) -> str:
     return ", ".join(size_class_label(i, lang) for i in range(len(SIZE_CLASSES)))
 
@@ -90,20 +93,14 @@ def peer_index(site: Site) -> PeerIndex:
 
 
 def _build_index(site: Site) -> PeerIndex:
-    datasets = {d.id: d for d in site.package.datasets}
+    sources = [(site.package.dataset(d), indicator_id) for d, indicator_id in POPULATION_SOURCES]
     population: dict[str, PopulationFigure] = {}
     for code in site.municipalities:
-        for dataset_id, indicator_id in POPULATION_SOURCES:
-            dataset = datasets.get(dataset_id)
+        for dataset, indicator_id in sources:
             series = dataset.series.get((indicator_id, code)) if dataset else None
-            if dataset is None or series is None:
-                continue
-            known = [
-                (p, v) for p, v in zip(series.periods, series.values, strict=True) if v is not None
-            ]
-            if known:
-                period, value = known[-1]
-                population[code] = PopulationFigure(value, period, dataset)
+            at = series.latest_known() if series is not None else -1
+            if at >= 0:
+                population[code] = PopulationFigure(series.values[at], series.periods[at], dataset)
                 break
     size_class = {code: size_class_of(p.value) for code, p in population.items()}
     members: dict[int, list[str]] = {}
@@ -118,43 +115,20 @@ def ranks_in_scope(site: Site, dataset: Dataset, indicator: Indicator) -> dict[s
     key = (dataset.id, indicator.id)
     if key in index.ranks:
         return index.ranks[key]
-    latest = ""
-    for code in site.municipalities:
-        series = dataset.series.get((indicator.id, code))
-        if series is not None and series.periods:
-            latest = max(latest, series.periods[-1])
-    values: list[tuple[float, str]] = []
-    for code in site.municipalities:
-        series = dataset.series.get((indicator.id, code))
-        value = series.value_at(latest) if series is not None else None
-        if value is not None:
-            values.append((value, code))
-    values.sort(key=lambda item: (-item[0], item[1]))
-    overall = _positions(values)
+    latest, values = latest_values(dataset, indicator.id, site.municipalities)
     by_class: dict[int, list[tuple[float, str]]] = {}
     for value, code in values:
         if code in index.size_class:
             by_class.setdefault(index.size_class[code], []).append((value, code))
     result = {
         "period": latest,
-        "rank": overall,
+        "rank": rank_positions(values),
         "of": len(values),
-        "class_rank": {k: _positions(v) for k, v in by_class.items()},
+        "class_rank": {k: rank_positions(v) for k, v in by_class.items()},
         "class_of": {k: len(v) for k, v in by_class.items()},
     }
     index.ranks[key] = result
     return result
-
-
-def _positions(values: list[tuple[float, str]]) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    previous: float | None = None
-    rank = 0
-    for order, (value, code) in enumerate(values, start=1):
-        if value != previous:
-            rank, previous = order, value
-        positions[code] = rank
-    return positions
 
 
 def position_text(site: Site, dataset: Dataset, indicator: Indicator, code: str, lang: str) -> str:
@@ -216,7 +190,7 @@ def peers_explanation(site: Site, code: str, lang: str) -> str:
         area=name,
         population=fmt.number(figure.value, 0, lang),
         year=figure.period,
-        source=pick(figure.dataset.meta.get("attribution"), lang),
+        source=figure.dataset.text("attribution", lang),
         count=len(index.members.get(size, [])),
         size_class=size_class_label(size, lang),
         classes=classes,

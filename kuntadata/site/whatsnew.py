@@ -111,7 +111,7 @@ def whatsnew_page(site: Site, lang: str, groups: list[ChangeGroup]) -> dict[str,
 
 def _group_context(site: Site, lang: str, group: ChangeGroup) -> dict[str, Any]:
     _ = gettext_for(lang)
-    dataset = _dataset(site, group.dataset)
+    dataset = site.package.dataset(group.dataset)
     title = dataset.text("title", lang) if dataset else group.dataset
     items = [change_sentence(site, lang, dataset, row) for row in group.rows[:MAX_ITEMS]]
     more = len(group.rows) - len(items)
@@ -130,10 +130,6 @@ def _group_context(site: Site, lang: str, group: ChangeGroup) -> dict[str, Any]:
         if more > 0
         else "",
     }
-
-
-def _dataset(site: Site, dataset_id: str) -> Dataset | None:
-    return next((d for d in site.package.datasets if d.id == dataset_id), None)
 
 
 def change_sentence(site: Site, lang: str, dataset: Dataset | None, row: dict[str, str]) -> str:
