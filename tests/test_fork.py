@@ -134,3 +134,11 @@ def test_language_without_translations_says_where_the_catalogue_goes(tmp_path: P
     result = run(root, "--offline", "site")
     assert result.exit_code == 1
     assert "languages" in result.output and "de" in result.output
+
+
+def test_ranks_in_a_fork_are_among_the_forks_municipalities(fork) -> None:
+    site, _ = fork
+    html = (site / "fi/kunta/167-joensuu/index.html").read_text("utf-8")
+    # Joensuu had the most families in Pohjois-Karjala in 2022 (12th in all of Finland).
+    assert "Sija kunnista, joilta on tieto (suurin ensin)</dt><dd>1./13" in html
+    assert "/308" not in html

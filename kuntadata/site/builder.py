@@ -142,7 +142,7 @@ def build_site(
     if not (paths.templates / "base.html").exists():
         raise BuildError(f"{paths.templates}: site templates missing (base.html not found)")
     say(f"Reading the data package in {paths.package}")
-    package = load_package(paths.package)
+    package = load_package(paths.package, scope=config.scope)
     municipalities = [a.code for a in package.areas.resolve_scope(config.scope)]
     regions = sorted({package.areas.get(c).region for c in municipalities} - {""})
     site = Site(

@@ -108,8 +108,16 @@ def pick(texts: Any, lang: str) -> str:
     return texts.get(lang) or texts.get("en") or texts.get("fi") or next(iter(texts.values()))
 
 
-def load_package(directory: Path, municipality_codes: set[str] | None = None) -> PackageData:
-    """Load `datapackage.json` and every dataset; raise BuildError naming what is wrong."""
+def load_package(
+    directory: Path,
+    municipality_codes: set[str] | None = None,
+    scope: str | tuple[str, ...] | None = None,
+) -> PackageData:
+    """Load `datapackage.json` and every dataset; raise BuildError naming what is wrong.
+
+    Ranks are among the municipalities of `scope` (a fork for a region ranks its own), or of
+    `municipality_codes`, or of every current municipality.
+    """
     descriptor_path = directory / "datapackage.json"
     if not descriptor_path.exists():
         raise BuildError(
@@ -123,6 +131,8 @@ def load_package(directory: Path, municipality_codes: set[str] | None = None) ->
             continue  # areas, area_mergers, changes…: copied into downloads, not charted
         datasets.append(_load_dataset(directory, resource, descriptor_path))
     datasets.sort(key=lambda d: _theme_order(d.theme))  # stable: package order within a theme
+    if scope is not None and not municipality_codes:
+        municipality_codes = {a.code for a in areas.resolve_scope(scope)}
     municipalities = municipality_codes or {a.code for a in areas.municipalities()}
     for dataset in datasets:
         _rank(dataset, municipalities)
