@@ -30,7 +30,7 @@ from .fetch import SOURCE_OF_KIND
 from .paths import ProjectPaths
 from .snapshot import now_utc, snapshot_dir, swap_into_place
 from .spec import DatasetSpec
-from .symbols import STATUS_MEANINGS
+from .symbols import STATUS_MEANINGS, status_meaning
 from .tidy import TidyDataset, tidy_statfin
 from .validate import validate_package
 
@@ -122,14 +122,15 @@ def build_package(
             resources.append(_write_dataset(item, tmp))
             summary.rows += len(item.frame)
             summary.warnings.extend(item.warnings)
+        symbols = {s for item in tidied for s in item.frame["status"].dropna() if s}
         descriptor_path = tmp / "datapackage.json"
-        _write_json(descriptor_path, _descriptor(config, resources, pending))
+        _write_json(descriptor_path, _descriptor(config, resources, pending, symbols))
         previous = paths.package if (paths.package / "datapackage.json").exists() else None
         changes = diff_packages(previous, tmp) if previous else []
         changelog_path = paths.root / "data" / "changelog.csv"
         write_changelog(tmp / "changes.csv", read_changelog(changelog_path) + changes)
         resources.append(_changes_resource(tmp / "changes.csv"))
-        _write_json(descriptor_path, _descriptor(config, resources, pending))
+        _write_json(descriptor_path, _descriptor(config, resources, pending, symbols))
         errors = validate_package(descriptor_path)
         if errors:
             raise PackageError(errors)
@@ -361,6 +362,13 @@ def _resource(name, path: Path, title, fields, primary_key, foreign_keys, source
     return resource
 
 
+def status_meanings(symbol: str) -> dict[str, str]:
+    """fi/sv/en meaning of a status symbol (an unknown one is named as the source's symbol)."""
+    return STATUS_MEANINGS.get(symbol) or {
+        lang: status_meaning(symbol, lang) for lang in ("fi", "sv", "en")
+    }
+
+
 def _pending(spec: DatasetSpec) -> dict[str, Any]:
     """What the site needs to say "not yet fetched" for a spec that has no snapshot yet."""
     return {
@@ -379,9 +387,12 @@ def _pending(spec: DatasetSpec) -> dict[str, Any]:
 
 
 def _descriptor(
-    config: SiteConfig, resources: list[dict], pending: list[dict] | None = None
+    config: SiteConfig,
+    resources: list[dict],
+    pending: list[dict] | None = None,
+    symbols: set[str] | None = None,
 ) -> dict[str, Any]:
-    used = {"..", "...", "-", "."}
+    used = {"..", "...", "-", "."} | (symbols or set())  # every symbol in the data, explained
     return {
         "$schema": PROFILE,
         "name": "kuntadata",
@@ -395,7 +406,7 @@ def _descriptor(
             {"title": "Statistics Finland, StatFin", "path": "https://stat.fi/"},
         ],
         "keywords": ["Finland", "municipalities", "kunnat", "kommuner", "statistics"],
-        "x-status": {s: STATUS_MEANINGS[s] for s in sorted(used)},
+        "x-status": {s: status_meanings(s) for s in sorted(used)},
         "x-scope": config.scope if isinstance(config.scope, str) else list(config.scope),
         "x-pending": pending or [],
         "resources": resources,

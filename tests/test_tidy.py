@@ -40,3 +40,10 @@ def test_a_missing_member_marks_the_group_and_never_gives_a_partial_sum() -> Non
 def test_non_additive_indicators_are_never_summed() -> None:
     rows = {key("000", "mean_age"): (30.0, None), key("001", "mean_age"): (40.0, None)}
     assert _sum_groups(rows, 2, SELECTION, AGES, {"mean_age": False}) == {}
+
+
+def test_every_status_symbol_in_the_package_is_explained() -> None:
+    from kuntadata.package import status_meanings
+
+    assert status_meanings("suppressed")["fi"].startswith("tuottaja ei julkaise arvoa")
+    assert status_meanings("*")["en"] == "source symbol *"  # unknown: named, never hidden
