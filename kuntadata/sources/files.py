@@ -27,12 +27,12 @@ from ..errors import FetchError, SpecError
 from ..snapshot import now_utc
 from ..spec import DatasetSpec
 from .base import FetchedFile, FetchRequest, SourceResult
+from .encodings import encoding_that_fits, is_utf8_text
 from .http import HttpClient, Response
 
 FORMATS = ("csv", "xlsx", "px")
 MIRROR_ENV = "KUNTADATA_FILES_URL"
 DELIMITERS = (";", ",", "\t")
-_C1_CONTROLS = re.compile("[\x80-\x9f]")
 
 
 @dataclass
@@ -248,36 +248,13 @@ def decode(data: bytes, name: str, declared: str | None) -> tuple[str, str]:
             f"{name}: cannot be read as {declared} (byte 0x{data[exc.start]:02x} at "
             f"position {exc.start}); {hint}"
         ) from None
-    if _normal(declared) != "utf-8" and _is_utf8_text(data):
+    if _normal(declared) != "utf-8" and is_utf8_text(data):
         raise SpecError(
             f"{name}: encoding {declared} was declared but the file is UTF-8 "
             "(its letters would read as 'Ã¤' for 'ä'); "
             "set encoding: utf-8"
         )
     return text.removeprefix("\ufeff"), declared
-
-
-def encoding_that_fits(data: bytes) -> str | None:
-    if _is_utf8_text(data) or data.isascii():
-        return "utf-8"
-    for candidate in ("cp1252", "iso-8859-15"):
-        try:
-            text = data.decode(candidate)
-        except UnicodeDecodeError:
-            continue
-        if not _C1_CONTROLS.search(text):
-            return candidate
-    return None
-
-
-def _is_utf8_text(data: bytes) -> bool:
-    if data.isascii():
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _normal(encoding: str) -> str:

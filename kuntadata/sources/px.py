@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from kuntadata.errors import SpecError
+from kuntadata.sources.encodings import C1_CONTROLS, encoding_that_fits, is_utf8_text
 
 EntryKey = tuple[str, str | None, tuple[str, ...]]
 
@@ -31,7 +32,6 @@ _VALUE = re.compile(r'((?:"[^"]*"|[^";])*);')
 _TOKEN = re.compile(r'"([^"]*)"|(TLIST\([^)]*\))|(,)|([^\s",]+)')
 _DATA_TOKEN = re.compile(r'"[^"]*"|[^\s",;]+')
 _ARG = re.compile(r'"([^"]*)"')
-_C1_CONTROLS = re.compile("[\x80-\x9f]")
 _TIME_NAMES = {
     "vuosi", "kuukausi", "neljännes", "vuosineljännes", "aika", "year", "month", "quarter",
     "time", "period", "år", "månad", "kvartal", "tid",
@@ -231,43 +231,22 @@ def _decode(data: bytes, path: str) -> str:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
         raise _encoding_error(path, declared, f"byte {exc.start} does not decode", data) from None
-    if not codec.startswith("utf") and _is_utf8(data):
+    if not codec.startswith("utf") and is_utf8_text(data):
         raise _encoding_error(path, declared, "the bytes are UTF-8", data)
-    if _C1_CONTROLS.search(text):
+    if C1_CONTROLS.search(text):
         raise _encoding_error(path, declared, "it yields control characters", data)
     return text
 
 
 def _decode_undeclared(data: bytes) -> str:
     """No CODEPAGE: the PX default is iso-8859-1, but tools that omit it often write UTF-8."""
-    return data.decode("utf-8") if _is_utf8(data) else data.decode("iso-8859-1")
-
-
-def _is_utf8(data: bytes) -> bool:
-    if data.isascii():
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    return data.decode("utf-8") if is_utf8_text(data) else data.decode("iso-8859-1")
 
 
 def _encoding_error(path: str, declared: str, reason: str, data: bytes) -> SpecError:
-    fits = _encoding_that_fits(data)
+    fits = encoding_that_fits(data, ("iso-8859-15", "cp1252"))
     hint = f'it decodes as {fits}: set CODEPAGE="{fits}"' if fits else "re-save it as UTF-8"
     return SpecError(f'{path}: CODEPAGE="{declared}" does not fit the file ({reason}); {hint}')
-
-
-def _encoding_that_fits(data: bytes) -> str | None:
-    for candidate in ("utf-8", "iso-8859-15", "cp1252"):
-        try:
-            text = data.decode(candidate)
-        except UnicodeDecodeError:
-            continue
-        if not _C1_CONTROLS.search(text):
-            return candidate
-    return None
 
 
 # --- keywords -------------------------------------------------------------------------------
