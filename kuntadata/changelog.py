@@ -103,41 +103,27 @@ def _diff_resource(
     changed = both[
         (both["value_old"] != both["value_new"]) | (both["status_old"] != both["status_new"])
     ]
-    for row in changed.itertuples(index=False):
-        record = row._asdict()
-        entries.append(
-            _entry(
-                date,
-                dataset,
-                record["indicator"],
-                "revised",
-                period=record["period"],
-                area=record["area"],
-                dimensions=_dims(record, dims),
-                old_value=record["value_old"],
-                new_value=record["value_new"],
-                old_status=record["status_old"],
-                new_status=record["status_new"],
-                count=1,
-            )
-        )
     removed = merged[merged["_merge"] == "left_only"]
-    for row in removed.itertuples(index=False):
-        record = row._asdict()
-        entries.append(
-            _entry(
-                date,
-                dataset,
-                record["indicator"],
-                "removed",
-                period=record["period"],
-                area=record["area"],
-                dimensions=_dims(record, dims),
-                old_value=record["value_old"],
-                old_status=record["status_old"],
-                count=1,
+    # a removed row's new side is empty (NaN), written as ""
+    for change, rows in (("revised", changed), ("removed", removed)):
+        for row in rows.itertuples(index=False):
+            record = row._asdict()
+            entries.append(
+                _entry(
+                    date,
+                    dataset,
+                    record["indicator"],
+                    change,
+                    period=record["period"],
+                    area=record["area"],
+                    dimensions=_dims(record, dims),
+                    old_value=record["value_old"],
+                    new_value=record["value_new"],
+                    old_status=record["status_old"],
+                    new_status=record["status_new"],
+                    count=1,
+                )
             )
-        )
     return entries
 
 
