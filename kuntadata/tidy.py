@@ -18,7 +18,7 @@ import pandas as pd
 from .errors import PackageError, SnapshotMismatch
 from .snapshot import read_provenance
 from .sources import jsonstat
-from .sources.pxweb_query import VINTAGE
+from .sources.pxweb_query import VINTAGE, content_code_match
 from .spec import DatasetSpec
 
 LANGS = ("fi", "sv", "en")
@@ -191,8 +191,8 @@ def _content_map(spec: DatasetSpec, metadata: dict, problems: list[str]) -> dict
     for indicator in spec.indicators:
         found = None
         for var in fi_vars:
-            if indicator.select in var["values"]:
-                found = indicator.select
+            found = content_code_match(indicator.select, var["values"], problems, spec.label)
+            if found:
                 break
         if found is None:
             wanted = indicator.select.casefold()

@@ -1,7 +1,9 @@
 """A local emulator of the StatFin PxWeb API v1, for tests, snapshot seeding and benchmarks.
 
-It serves real data only: table 12c1 computed from the real PX file, table 11re and the vaerak
-listing replayed from recorded responses (anything not recorded answers 501, never invented
+It serves real data only: table 12c1 computed from the real PX file; tables 11re, 11ra, 121w,
+14ww, 12bs, 12r5, 12ti and 135z from the real whole-country responses recorded in PxWeb's
+`json` format (tests/pxweb_json_tables.py; recorded 11re json-stat2 queries replayed byte for
+byte); the vaerak listing replayed (anything not recorded answers 501, never invented
 values). Limits, errors and faults behave like the live server (APIS.md §1.4, §1.8), so the
 client's throttling, retries and variable resolution are tested against something honest.
 
@@ -23,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from pxweb_json_tables import JSON_TABLES, json_table
 from pxweb_jsonstat import (
     PARAMETER_ERROR,
     VARIABLE_CODE_MODES,
@@ -262,12 +265,17 @@ class PxWebServer:
                 return _ok(table.metadata(lang))
             max_cells = int(self.config["maxCells"])
             return _ok(table.query(body, lang, max_cells, dict(self.status_cells)))
-        if table_id == "11re" and folders in ([], ["vaerak"]):
-            recorded = table_11re(str(self.realdata / "statfin"))
-            if method == "GET":
-                return _ok(recorded.metadata(lang))
-            return _ok(recorded.query(body, lang, int(self.config["maxCells"])))
-        raise ApiError(400, PARAMETER_ERROR)
+        recorded_cells = json_table(table_id, str(self.realdata / "statfin"))
+        if recorded_cells is None or folders not in ([], [JSON_TABLES[table_id][1]]):
+            raise ApiError(400, PARAMETER_ERROR)
+        if method == "GET":
+            return _ok(recorded_cells.metadata(lang))
+        max_cells = int(self.config["maxCells"])
+        if table_id == "11re":  # a recorded json-stat2 query is replayed byte for byte
+            replay = table_11re(str(self.realdata / "statfin")).replay(body, lang, max_cells)
+            if replay is not None:
+                return _ok(replay)
+        return _ok(recorded_cells.query(body, lang, max_cells))
 
 
 def _ok(data: Any) -> Response:

@@ -72,13 +72,10 @@ def resolve_query(
     assert time_var and area_var and content_var
     contents = []
     for index, indicator in enumerate(spec.indicators):
-        code = _match_value(
-            content_var,
-            indicator.select,
-            others,
-            problems,
-            f"{spec.label}: indicators[{index}].select",
-        )
+        where = f"{spec.label}: indicators[{index}].select"
+        code = content_code_match(indicator.select, content_var["values"], problems, where)
+        if code is None and not any(p.startswith(where) for p in problems):
+            code = _match_value(content_var, indicator.select, others, problems, where)
         if code:
             contents.append(code)
     fixed: dict[str, list[str]] = {}
@@ -171,6 +168,33 @@ def explicit_queries(resolved: ResolvedQuery, plan: list[PlannedQuery]) -> list[
         narrowed = ResolvedQuery(**{**resolved.__dict__, "fixed": {**resolved.fixed, **overrides}})
         bodies.append(_body(narrowed, list(query.areas), query.time or resolved.time_filter))
     return bodies
+
+
+def content_code_match(
+    wanted: str, codes: list[str], problems: list[str], where: str
+) -> str | None:
+    """The content code meant by `wanted`, whether or not either carries a statistic's prefix.
+
+    StatFin prefixes some tables' content codes with the statistic (`vaerak-vaesto`,
+    `perh-perhlkm`) and not others (`vaesto_keski_ika`), and may add a prefix next year; so
+    `perhlkm` finds `perh-perhlkm` and the other way round, when exactly one code matches.
+    Two matches are a problem listing both (the spec must name one exactly).
+    """
+    if wanted in codes:
+        return wanted
+    bare = _without_prefix(wanted)
+    matches = [code for code in codes if _without_prefix(code) == bare]
+    if len(matches) > 1:
+        problems.append(
+            f"{where}: {wanted!r} matches {len(matches)} content codes: {', '.join(matches)}; "
+            "write the one meant in full"
+        )
+        return None
+    return matches[0] if matches else None
+
+
+def _without_prefix(code: str) -> str:
+    return code.split("-", 1)[1] if "-" in code else code
 
 
 def _group_members(var: dict, group, problems: list[str], where: str) -> list[str]:
