@@ -83,6 +83,7 @@ class RecordedCells:
         self.metadata_by_lang = metadata
         self.cells = cells  # codes in variable order -> (raw value text, source file)
         self.info = dict(info)
+        self.units: dict[str, str] = {}  # content code -> unit text, where a recording gives one
         variables = metadata["fi"]["variables"]
         self.api_variables = [_api_variable(v) for v in variables]
         self.content_code = _content_variable(variables)["code"]
@@ -159,7 +160,8 @@ class RecordedCells:
         }
         if selection.variable.code == self.content_code:
             category["unit"] = {
-                code: {"base": "", "decimals": self._decimals(code)} for code in codes
+                code: {"base": self.units.get(code, ""), "decimals": self._decimals(code)}
+                for code in codes
             }
         extension: dict[str, Any] = {"elimination": bool(var.get("elimination"))}
         if selection.variable.elimination:
@@ -320,10 +322,15 @@ def table_11re_cells(directory: Path) -> RecordedCells:
             # a variable left out of the recorded query was eliminated to its total, SSS
             key = tuple(known.get(code, "SSS") for code in codes)
             cells[key] = (row[content["code"]], recorded_file.name)
+    units: dict[str, str] = {}
     for name in JSONSTAT_11RE:
         dataset = json.loads((directory / name).read_text("utf-8"))
         _add_jsonstat_cells(dataset, codes, cells, name)
-    return RecordedCells("11re", metadata, cells, _info(parsed["metadata"][0], "11re"))
+        category = dataset["dimension"][content_code]["category"]
+        units.update({c: u.get("base", "") for c, u in category.get("unit", {}).items()})
+    table = RecordedCells("11re", metadata, cells, _info(parsed["metadata"][0], "11re"))
+    table.units = units  # the recorded json-stat2 responses name the unit (lukumäärä)
+    return table
 
 
 def _add_jsonstat_cells(
