@@ -12,7 +12,9 @@ script with the same inputs gives byte-identical `areas.csv` and `area_mergers.c
 identical `provenance.json` when `--generated-at` repeats the recorded time);
 `tests/test_areas.py` checks that.
 
-Inputs (under `--realdata`, default `<repo>/../shared/realdata`; never copied into the repo):
+Inputs (under `--realdata`, default `$KUNTADATA_REALDATA` or `tests/fixtures`, whose README
+names each file's source; a `NAME.gz` beside a missing `NAME` is read decompressed, so the
+3.9 MB stacked key travels with the repository as 200 KB and gives the same bytes and hash):
 
 - `classification/geofi_municipality_key_2026.csv`: the 308 municipalities of 1.1.2026 with
   fi/sv/en names, maakunta, seutukunta, hyvinvointialue and kielisuhde. rOpenGov/geofi
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import hashlib
 import io
 import json
@@ -60,7 +63,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from kuntadata.areas import AREAS_COLUMNS, MERGERS_COLUMNS  # noqa: E402  (one definition)
 
-DEFAULT_REALDATA = REPO_ROOT.parent / "shared" / "realdata"
+DEFAULT_REALDATA = Path(os.environ.get("KUNTADATA_REALDATA") or REPO_ROOT / "tests" / "fixtures")
 DEFAULT_OUT = REPO_ROOT / "data" / "raw" / "classification" / "areas"
 
 KEY_2026 = "classification/geofi_municipality_key_2026.csv"
@@ -131,14 +134,28 @@ def clean(name: str) -> str:
     return " ".join(name.split())
 
 
-def read_rows(path: Path) -> list[dict[str, str]]:
+def find_input(path: Path) -> Path | None:
+    """The input as given, or its gzip-compressed copy `NAME.gz` (None when neither exists)."""
+    for candidate in (path, path.with_name(path.name + ".gz")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_input(path: Path) -> bytes:
+    """The input's bytes, decompressed when only `NAME.gz` exists: provenance records the
+    hash and size of these bytes, so both forms of a file reproduce the same reference."""
+    found = find_input(path)
+    if found is None:
+        raise InputError(f"input not found: {path}")
+    data = found.read_bytes()
+    return gzip.decompress(data) if found != path else data
+
+
+def read_rows(data: bytes) -> list[dict[str, str]]:
     """Read a CSV as strings only, so no code ever loses a leading zero."""
-    with path.open(encoding="utf-8", newline="") as handle:
+    with io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def language_of(row: dict[str, str]) -> tuple[str, str]:
@@ -354,12 +371,13 @@ def write_atomically(out: Path, files: dict[str, bytes]) -> None:
 def generate(realdata: Path, out: Path, generated_at: str) -> dict[str, int]:
     """Build and write the reference; returns row counts per level (for the summary line)."""
     paths = {name: realdata / name for name in INPUT_SOURCES}
-    missing = [str(path) for path in paths.values() if not path.is_file()]
+    missing = [str(path) for path in paths.values() if find_input(path) is None]
     if missing:
         raise InputError("input not found: " + ", ".join(missing) + " (see --realdata)")
-    key_2026 = read_rows(paths[KEY_2026])
-    stacked = read_rows(paths[KEY_STACKED])
-    abolished = read_rows(paths[ABOLISHED_KEY])
+    inputs = {name: read_input(path) for name, path in paths.items()}
+    key_2026 = read_rows(inputs[KEY_2026])
+    stacked = read_rows(inputs[KEY_STACKED])
+    abolished = read_rows(inputs[ABOLISHED_KEY])
 
     areas, span = build_areas(key_2026, stacked)
     current = {a["code"] for a in areas if a["level"] == "municipality" and not a["valid_to"]}
@@ -394,8 +412,8 @@ def generate(realdata: Path, out: Path, generated_at: str) -> dict[str, int]:
             {
                 "file": name,
                 "source": source,
-                "sha256": sha256_of(paths[name]),
-                "bytes": paths[name].stat().st_size,
+                "sha256": hashlib.sha256(inputs[name]).hexdigest(),
+                "bytes": len(inputs[name]),
             }
             for name, source in INPUT_SOURCES.items()
         ],

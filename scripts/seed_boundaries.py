@@ -5,7 +5,7 @@ Source: National Land Survey of Finland (MML), "hallinnolliset aluejaot 1:4 500 
 municipalities of the 2023 division (309 incl. Pertunmaa 588) in WGS84, as published in
 samilaine/hallinnollisetrajat (kuntarajat.2023.json @ 03f9203007160ef67177c8a5c6f3463cbf57af46),
 CC BY 4.0. These machines have no internet, so the bytes are copied from the recorded copy
-in ../shared/realdata/geo/ (identical to that commit's file, see its README) and provenance
+in tests/fixtures/geo/ (identical to that commit's file, see its README) and provenance
 says so. The site stage simplifies the shapes when it builds the maps.
 
     python scripts/seed_boundaries.py
@@ -26,7 +26,7 @@ SOURCE_URL = (
     "https://raw.githubusercontent.com/samilaine/hallinnollisetrajat/"
     "03f9203007160ef67177c8a5c6f3463cbf57af46/kuntarajat.2023.json"
 )
-REALDATA = Path(os.environ.get("KUNTADATA_REALDATA", REPO.parent / "shared" / "realdata"))
+REALDATA = Path(os.environ.get("KUNTADATA_REALDATA") or REPO / "tests" / "fixtures")
 RECORDED = REALDATA / "geo" / "kuntarajat_2023_mml_4500k_wgs84.geojson"
 
 

@@ -3,7 +3,7 @@
 Why: the build has no network here, but snapshots must be what an adapter really fetched.
 So this runs the real adapters (`kuntadata.sources.sotkanet`, `kuntadata.sources.files`)
 with the shared HTTP client against the local emulators in `tests/` (127.0.0.1), which
-replay the real recordings in ../shared/realdata byte for byte. `provenance.json` records the
+replay the real recordings in tests/fixtures byte for byte. `provenance.json` records the
 127.0.0.1 URL that was fetched, the canonical address, and which real file was replayed.
 
 Only specs with `verified: true` are seeded (an unverified spec has no recorded data).
@@ -32,7 +32,7 @@ from kuntadata.sources.base import SourceResult  # noqa: E402
 from kuntadata.sources.http import HttpClient  # noqa: E402
 from kuntadata.spec import DatasetSpec, load_dataset_specs  # noqa: E402
 
-REALDATA = Path(os.environ.get("KUNTADATA_REALDATA", REPO.parent / "shared" / "realdata"))
+REALDATA = Path(os.environ.get("KUNTADATA_REALDATA") or REPO / "tests" / "fixtures")
 REGIONS_2015 = {"population_sotkanet_2009"}  # data recorded with the 2015 region list
 FILE_RECORDINGS = {
     "municipal_election_turnout_2021": "statfin/kvaa_12x4_2021_aanestaneet_kunnittain_cp1252.csv",

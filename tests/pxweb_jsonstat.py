@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES_DIR = REPO_ROOT / "tests" / "fixtures"
 if str(REPO_ROOT) not in sys.path:  # standalone runs: python tests/pxweb_server.py
     sys.path.insert(0, str(REPO_ROOT))
 
@@ -54,9 +55,9 @@ TOO_MANY_VALUES = {"error": "Too many values selected"}
 
 
 def realdata_dir() -> Path:
-    """Where the recorded real files live (never copied into the repository)."""
-    default = REPO_ROOT.parent / "shared" / "realdata"
-    return Path(os.environ.get("KUNTADATA_REALDATA", default))
+    """Where the real recorded files live: `tests/fixtures/` (copies that travel with the
+    repository, see its README), or the folder named by `KUNTADATA_REALDATA`."""
+    return Path(os.environ.get("KUNTADATA_REALDATA") or FIXTURES_DIR)
 
 
 class ApiError(Exception):

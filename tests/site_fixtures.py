@@ -1,6 +1,6 @@
 """A small, real data package for site tests, following docs/architecture.md exactly.
 
-Every number comes from a real Statistics Finland file in `../shared/realdata/statfin/`:
+Every number comes from a real Statistics Finland file in `tests/fixtures/statfin/`:
 - population 31.12. (table 11re, json-stat2 responses): Espoo, Helsinki, Vantaa 2025,
   Helsinki 2021-2025, whole country 2023-2025. Kuopio and Uusimaa have no population rows,
   which is exactly the "not fetched for this area" case the site must show honestly.
@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 from kuntadata.paths import REPO_ROOT
 
-REALDATA = REPO_ROOT.parent / "shared" / "realdata" / "statfin"
+# The real recorded files (tests/fixtures/README.md); KUNTADATA_REALDATA names another copy.
+# Not imported from pxweb_jsonstat: this module is also imported as tests.site_fixtures.
+FIXTURES = Path(os.environ.get("KUNTADATA_REALDATA") or REPO_ROOT / "tests" / "fixtures")
+REALDATA = FIXTURES / "statfin"
 AREAS_CSV = REPO_ROOT / "data" / "raw" / "classification" / "areas" / "areas.csv"
 MERGERS_CSV = REPO_ROOT / "data" / "raw" / "classification" / "areas" / "area_mergers.csv"
 PX_12C1 = REALDATA / "statfin_perh_12c1_2006-2022_all_areas.px"

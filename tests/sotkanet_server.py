@@ -1,6 +1,6 @@
 """A local emulator of THL's Sotkanet REST API 1.1, for tests and snapshot seeding.
 
-It serves real recordings only (../shared/realdata/sotkanet/, see its README): the region
+It serves real recordings only (tests/fixtures/sotkanet/, see tests/fixtures/README.md): the region
 lists of 2015 (complete, server byte stream) and 2026 (5 cities + 2 regions), the indicator
 list of 2015, the metadata of indicators 186, 322, 5527, 5529, 4559 and 4461, and the data
 rows recorded for 127, 171 and 5513 (JSON) and 127 in 2009 (CSV). A request for anything not

@@ -1,7 +1,8 @@
 """The areas reference and its look-ups, checked against the real municipality key.
 
-The committed files under data/raw/classification/areas/ are also regenerated from
-../shared/realdata and compared byte for byte, so the reference is provably reproducible.
+The committed files under data/raw/classification/areas/ are also regenerated from the
+real recorded keys in tests/fixtures and compared byte for byte, so the reference is
+provably reproducible.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from pxweb_jsonstat import realdata_dir
 
 from kuntadata.areas import AREAS_COLUMNS, DEFAULT_AREAS_DIR, Area, Areas, fold, load_areas
 from kuntadata.errors import KuntadataError, SpecError
 
 REPO = Path(__file__).resolve().parent.parent
 AREAS_DIR = REPO / DEFAULT_AREAS_DIR
-REALDATA = REPO.parent / "shared" / "realdata"
+REALDATA = realdata_dir()
 KEY_2026 = REALDATA / "classification" / "geofi_municipality_key_2026.csv"
 SCRIPT = REPO / "scripts" / "make_areas_reference.py"
-needs_realdata = pytest.mark.skipif(not KEY_2026.is_file(), reason="../shared/realdata missing")
 
 
 @pytest.fixture(scope="module")
@@ -149,11 +150,10 @@ def test_scope_of_a_region_is_its_municipalities(areas: Areas) -> None:
         "KU090", "KU146", "KU167", "KU176", "KU260", "KU276", "KU309",
         "KU422", "KU426", "KU541", "KU607", "KU707", "KU848",
     ]  # fmt: skip
-    if KEY_2026.is_file():
-        with KEY_2026.open(encoding="utf-8", newline="") as handle:
-            in_key = {f"KU{r['kunta'].zfill(3)}" for r in csv.DictReader(handle)
-                      if r["maakunta_code"] == "12"}  # fmt: skip
-        assert set(areas.resolve_scope(["MK12"])) == in_key
+    with KEY_2026.open(encoding="utf-8", newline="") as handle:
+        in_key = {f"KU{r['kunta'].zfill(3)}" for r in csv.DictReader(handle)
+                  if r["maakunta_code"] == "12"}  # fmt: skip
+    assert set(areas.resolve_scope(["MK12"])) == in_key
     assert len(areas.resolve_scope("all")) == 308
     assert areas.resolve_scope(["HVA91", "KU091", "SK011"]) == sorted(
         {m.code for m in areas.children("HVA91")} | {m.code for m in areas.children("SK011")}
@@ -239,7 +239,6 @@ def test_a_broken_reference_lists_every_problem(tmp_path: Path) -> None:
     assert "run python scripts/make_areas_reference.py" in message
 
 
-@needs_realdata
 def test_the_committed_reference_is_reproducible(tmp_path: Path) -> None:
     provenance = json.loads((AREAS_DIR / "provenance.json").read_text("utf-8"))
     out = tmp_path / "areas"

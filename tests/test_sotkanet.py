@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import json
 import math
-import os
 from pathlib import Path
 
 import pytest
+from pxweb_jsonstat import realdata_dir
 
 from kuntadata.areas import load_areas
 from kuntadata.config import load_site_config
@@ -22,7 +22,7 @@ from kuntadata.spec import load_dataset_spec, load_dataset_specs
 from kuntadata.tidy_sotkanet import html_to_text, region_codes, tidy_sotkanet
 
 REPO = Path(__file__).resolve().parent.parent
-REALDATA = Path(os.environ.get("KUNTADATA_REALDATA", REPO.parent / "shared" / "realdata"))
+REALDATA = realdata_dir()
 AREAS = load_areas(REPO / "data" / "raw" / "classification" / "areas")
 AREA_CODES = {a.code for a in AREAS.all()}
 
