@@ -65,3 +65,15 @@ def test_publish_permissions_are_least_privilege() -> None:
     steps = " ".join(str(s) for s in jobs["build"]["steps"])
     assert "--offline --strict validate" in steps
     assert "Settings → Pages" in steps
+
+
+def test_ci_runs_the_readme_command_and_needs_nothing_else() -> None:
+    """A fork's CI must pass as it is: no second checkout, no repository variable or secret."""
+    text = (WORKFLOWS / "ci.yml").read_text("utf-8")
+    workflow = yaml.safe_load(text)
+    steps = workflow["jobs"]["test"]["steps"]
+    runs = [step["run"] for step in steps if "run" in step]
+    assert runs == ["bash .ci/run"]
+    checkouts = [step for step in steps if step.get("uses", "").startswith("actions/checkout@")]
+    assert len(checkouts) == 1 and "repository" not in checkouts[0].get("with", {})
+    assert "vars." not in text and "secrets." not in text
