@@ -5,6 +5,10 @@ The spec names which column holds the area, the period, the indicator and the va
 over several columns (`pivot`: years or sexes as columns, as StatFin UI downloads do). Area
 labels such as `091 Helsinki` or `Helsingfors` are resolved with the areas table; a label
 that matches nothing is an error listing it with close matches, never a silent drop.
+With `area_names: fi` the area column holds plain municipality names (the Tax
+Administration's rate list has no codes): each must name exactly one municipality in that
+language, and no two names the same one, so a renamed or misspelt municipality fails the
+package instead of losing or doubling a row.
 An area the file does not cover has no rows (Åland in municipal elections): the site shows
 "not available", never 0.
 """
@@ -81,6 +85,8 @@ def map_table(
     area_at = table.column(columns["area"], "columns.area") if "area" in columns else None
     if area_at is None and not source.get("area"):
         problems.append(f"{spec.label}: source: give columns.area or a fixed area code")
+    if area_at is None and source.get("area_names"):
+        problems.append(f"{spec.label}: source.area_names: needs columns.area (the names)")
     period_at = table.column(columns["period"], "columns.period") if "period" in columns else None
     indicator_at = (
         table.column(columns["indicator"], "columns.indicator") if "indicator" in columns else None
@@ -103,6 +109,10 @@ def map_table(
     if problems:
         raise SpecError(problems)
     by_select = {str(ind.select): ind.id for ind in spec.indicators}
+    by_name = None
+    if source.get("area_names") and area_at is not None:
+        labels = {_text(row, area_at) for row in table.rows}
+        by_name = municipalities_by_name(labels, source["area_names"], areas, table.name)
     dim_names = [d.get("name") or d["column"] for _, d in dims]
     if pivot and pivot["column"] != "period":
         dim_names.append(pivot["column"])
@@ -110,7 +120,7 @@ def map_table(
     rows: dict[tuple, tuple[float | None, str]] = {}
     duplicates: list[str] = []
     bad_values: list[str] = []
-    for number, row in enumerate(table.rows, start=2):
+    for number, row in enumerate(table.rows):
         if any(_text(row, at) not in keep for at, keep in filters):
             continue
         if indicator_at is not None:
@@ -119,7 +129,9 @@ def map_table(
                 continue
         label = _text(row, area_at) if area_at is not None else str(source["area"])
         if label not in resolved:
-            resolved[label] = _resolve(label, areas, area_codes)
+            resolved[label] = (
+                by_name.get(label) if by_name is not None else _resolve(label, areas, area_codes)
+            )
         area = resolved[label]
         if area is None:
             continue
@@ -134,13 +146,14 @@ def map_table(
             key = (area, period, *dim_values, *([code] if _pivot_dim(pivot) else []), ind_id)
             cell = _value(row[value_at] if value_at < len(row) else None, source)
             if cell is None:
-                bad_values.append(f"line {number} column {header!r}: {row[value_at]!r}")
+                where = table.where(number)
+                bad_values.append(f"{where} column {header!r}: {row[value_at]!r}")
                 continue
             if key in rows and source.get("sum_rows"):
                 rows[key] = _add(rows[key], cell)
                 continue
             if key in rows:
-                duplicates.append(f"line {number}: {', '.join(map(str, key))}")
+                duplicates.append(f"{table.where(number)}: {', '.join(map(str, key))}")
             rows[key] = cell
     unmatched = sorted(label for label, code in resolved.items() if code is None)
     other_levels = [label for label in unmatched if OTHER_LEVEL_CODE.fullmatch(label)]
@@ -234,6 +247,60 @@ def _value(raw: Any, source: dict[str, Any]) -> tuple[float | None, str] | None:
         return float(text), ""
     except ValueError:
         return None
+
+
+def municipalities_by_name(
+    labels: set[str], lang: str, areas: Any, file_name: str
+) -> dict[str, str]:
+    """Municipality code of each name, matched on `name_{lang}` of the areas table.
+
+    Case and runs of spaces do not matter; anything else must be exact. Abolished
+    municipalities count too (a file of an earlier year names them), so a name shared by an
+    old and a current municipality is ambiguous rather than silently the current one.
+    Every name matching none or several, and every code reached by two names, is listed in
+    one SpecError naming the file.
+    """
+    municipalities = areas.municipalities(active_only=False)
+    codes_of: dict[str, list[str]] = {}
+    for area in municipalities:
+        codes_of.setdefault(_name_key(area.name(lang)), []).append(area.code)
+    found: dict[str, str] = {}
+    problems: list[str] = []
+    for label in sorted(labels):
+        codes = codes_of.get(_name_key(label), [])
+        if len(codes) == 1:
+            found[label] = codes[0]
+            continue
+        if codes:
+            described = ", ".join(areas.describe(c, lang) for c in codes)
+            problems.append(
+                f"{file_name}: {label!r} (area_names: {lang}) names {len(codes)} "
+                f"municipalities: {described}"
+            )
+            continue
+        close = [c for c in areas.close_matches(label, n=10) if c.startswith("KU")][:3]
+        described = ", ".join(areas.describe(c, lang) for c in close)
+        hint = f"close matches: {described}" if described else "no close match"
+        problems.append(
+            f"{file_name}: {label!r} (area_names: {lang}) is not the name of any municipality "
+            f"in the areas table ({hint})"
+        )
+    names_of: dict[str, list[str]] = {}
+    for label, code in found.items():
+        names_of.setdefault(code, []).append(label)
+    for code, names in sorted(names_of.items()):
+        if len(names) > 1:
+            problems.append(
+                f"{file_name}: {' and '.join(map(repr, names))} (area_names: {lang}) all name "
+                f"{areas.describe(code, lang)}"
+            )
+    if problems:
+        raise SpecError(problems)
+    return found
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _resolve(label: str, areas: Any, area_codes: set[str]) -> str | None:

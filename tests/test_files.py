@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from pxweb_jsonstat import realdata_dir
 
-from kuntadata.areas import load_areas
+from kuntadata.areas import Areas, load_areas
 from kuntadata.config import load_site_config
 from kuntadata.errors import PackageError, SpecError
 from kuntadata.fetch import fetch_datasets
@@ -18,10 +19,10 @@ from kuntadata.snapshot import RawFile, read_provenance, write_snapshot
 from kuntadata.sources import ADAPTERS, files
 from kuntadata.sources.http import HttpClient
 from kuntadata.spec import load_dataset_spec
-from kuntadata.tidy_files import tidy_file
+from kuntadata.tidy_files import municipalities_by_name, tidy_file
 
 REPO = Path(__file__).resolve().parent.parent
-REALDATA = realdata_dir()
+REALDATA = Path(os.environ.get("KUNTADATA_REALDATA", REPO.parent / "shared" / "realdata"))
 STATFIN = REALDATA / "statfin"
 TURNOUT = STATFIN / "kvaa_12x4_2021_aanestaneet_kunnittain_cp1252.csv"
 CANDIDATES = STATFIN / "kvaa_12xf_2021_ehdokkaat_kunnittain_utf8.csv"
@@ -29,6 +30,7 @@ ELIGIBLE = STATFIN / "kvaa_12x4_2021_aanioikeutetut_kunnittain_cp1252.csv"
 AREAS = load_areas(REPO / "data" / "raw" / "classification" / "areas")
 AREA_CODES = {a.code for a in AREAS.all()}
 ELECTION_SPEC = REPO / "datasets" / "municipal_election_turnout_2021.yaml"
+TAX_RATES = realdata_dir() / "treasury" / "nettopalkka_kunnat-2026.json"  # recorded real file
 HEAD = "title: {fi: T, sv: T, en: T}\ntheme: democracy\n"
 UNIT = "title: {fi: T, sv: T, en: T}\n    unit: {fi: u, sv: u, en: u}"
 
@@ -337,3 +339,104 @@ def test_bad_file_keeps_the_last_good_snapshot(tmp_path, monkeypatch) -> None:
     summary = fetch_datasets(paths, config, [spec], AREAS, **quiet)
     assert summary.outcomes[0].status == "kept"
     assert read_provenance(paths.raw / "files" / spec.id) == before
+
+
+# --- JSON records with municipality names: the Tax Administration's 2026 rates -------------
+
+
+def _tax_spec(tmp_path: Path, data: bytes | None = None, records: str = "/kunnat"):
+    """The real tax-rate spec's source, reading a (possibly altered) copy from the repo root."""
+    path = put(tmp_path, TAX_RATES, data=data)
+    return write_spec(
+        tmp_path,
+        f"""source:
+  kind: file
+  path: {path}
+  format: json
+  records: {records}
+  area_names: fi
+  columns: {{area: nimi, period: /vuosi}}
+indicators:
+  - id: municipal_tax_rate
+    select: kunta
+    {UNIT}
+""",
+    )
+
+
+def test_every_tax_rate_name_maps_to_one_municipality_and_none_twice() -> None:
+    import json
+
+    names = [m["nimi"] for m in json.loads(TAX_RATES.read_text("utf-8"))["kunnat"]]
+    codes = municipalities_by_name(set(names), "fi", AREAS, TAX_RATES.name)
+    assert len(names) == len(set(names)) == 308
+    assert len(set(codes.values())) == 308  # none twice
+    assert set(codes.values()) == {a.code for a in AREAS.municipalities()}  # all current ones
+    assert codes["Koski Tl"] == "KU284"
+    assert codes["Pedersören kunta"] == "KU599"
+    assert codes["Maarianhamina"] == "KU478"
+
+
+def test_unknown_municipality_name_names_it_the_file_and_a_close_match(tmp_path) -> None:
+    data = TAX_RATES.read_bytes().replace(b'"nimi": "Helsinki"', b'"nimi": "Helsinkki"')
+    spec = _tax_spec(tmp_path, data)
+    with pytest.raises(PackageError) as caught:
+        fetch_and_tidy(tmp_path, spec)
+    assert caught.value.problems == [
+        f"{tmp_path}/raw/files/file_test/data.json: 'Helsinkki' (area_names: fi) is not the "
+        "name of any municipality in the areas table (close matches: KU091 Helsinki, "
+        "KU283 Hämeenkoski)"
+    ]
+
+
+def test_two_names_for_one_municipality_are_an_error(tmp_path) -> None:
+    data = TAX_RATES.read_bytes().replace(b'"nimi": "Espoo"', b'"nimi": "HELSINKI"')
+    spec = _tax_spec(tmp_path, data)
+    with pytest.raises(PackageError) as caught:
+        fetch_and_tidy(tmp_path, spec)
+    assert caught.value.problems == [
+        f"{tmp_path}/raw/files/file_test/data.json: 'HELSINKI' and 'Helsinki' "
+        "(area_names: fi) all name KU091 Helsinki"
+    ]
+
+
+def test_a_name_shared_by_two_municipalities_is_ambiguous() -> None:
+    """Had abolished Pertunmaa (KU588) been renamed like its successor, the name is ambiguous."""
+    from dataclasses import replace
+
+    renamed = [replace(a, name_fi="Mäntyharju") if a.code == "KU588" else a for a in AREAS]
+    with pytest.raises(SpecError) as caught:
+        municipalities_by_name({"Mäntyharju"}, "fi", Areas(renamed), "x.json")
+    assert caught.value.problems == [
+        "x.json: 'Mäntyharju' (area_names: fi) names 2 municipalities: "
+        "KU507 Mäntyharju, KU588 Mäntyharju"
+    ]
+
+
+def test_duplicate_json_record_is_named_by_its_pointer(tmp_path) -> None:
+    """Espoo's record (/kunnat/11) renamed Helsinki: the real Helsinki record is the second."""
+    data = TAX_RATES.read_bytes().replace(b'"nimi": "Espoo"', b'"nimi": "Helsinki"')
+    spec = _tax_spec(tmp_path, data)
+    with pytest.raises(PackageError) as caught:
+        fetch_and_tidy(tmp_path, spec)
+    assert caught.value.problems == [
+        f"{tmp_path}/raw/files/file_test/data.json: 1 duplicate row(s) for one key: "
+        "/kunnat/33: KU091, 2026, municipal_tax_rate"
+    ]
+
+
+def test_wrong_records_pointer_lists_the_keys_found(tmp_path) -> None:
+    spec = _tax_spec(tmp_path, records="/municipalities")
+    with pytest.raises(SpecError) as caught:
+        files.fetch_file(spec, HttpClient(), tmp_path)
+    assert caught.value.problems == [
+        "files/nettopalkka_kunnat-2026.json: /municipalities (records) not found; "
+        "keys there: vuosi, lahde, annettu, diaari, haettu, kunnat"
+    ]
+
+
+def test_truncated_json_is_an_error_at_fetch(tmp_path) -> None:
+    spec = _tax_spec(tmp_path, TAX_RATES.read_bytes()[:5000])
+    with pytest.raises(SpecError) as caught:
+        files.fetch_file(spec, HttpClient(), tmp_path)
+    assert str(caught.value).startswith("files/nettopalkka_kunnat-2026.json: not valid JSON (")

@@ -1,4 +1,4 @@
-"""File source (`kind: file`): a CSV, XLSX or PX file from the repository or an http(s) URL.
+"""File source (`kind: file`): a CSV, XLSX, PX or JSON file from the repository or a URL.
 
 The file is snapshotted like any response (a repository file is copied with its sha256), so
 the package stage reads only `data/raw/`. It is also read once here, before the snapshot is
@@ -8,7 +8,9 @@ snapshot instead of replacing it with a file the package stage cannot use.
 Reading is format-specific and kept here; mapping columns to the tidy table is in
 `kuntadata.tidy_files`. Real StatFin downloads come in several flavours (FORMATS.md §1.8):
 `;` or `,`, cp1252 or UTF-8, with or without a title line, years as columns; all are
-detected when the spec does not declare them.
+detected when the spec does not declare them. A JSON document is read as a list of records
+(`records: /kunnat`), each record a row; fields outside the records (`/vuosi`) can be named
+as columns too, so a year written once in the file need not be copied into the spec.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -30,7 +33,7 @@ from .base import FetchedFile, FetchRequest, SourceResult
 from .encodings import encoding_that_fits, is_utf8_text
 from .http import HttpClient, Response
 
-FORMATS = ("csv", "xlsx", "px")
+FORMATS = ("csv", "xlsx", "px", "json")
 MIRROR_ENV = "KUNTADATA_FILES_URL"
 DELIMITERS = (";", ",", "\t")
 
@@ -46,6 +49,13 @@ class RawTable:
     encoding: str = ""
     delimiter: str = ""
     aliases: dict[str, str] = field(default_factory=dict)  # other names → header name
+    records: str | None = None  # JSON: pointer to the records (rows are named /kunnat/12)
+
+    def where(self, index: int) -> str:
+        """How an error message names row `index` (0-based) so the author can find it."""
+        if self.records is not None:
+            return f"{self.records}/{index}"
+        return f"line {index + 2}"
 
     def column(self, wanted: str, key: str) -> int:
         """Index of a column; SpecError names it, the spec key, and the columns found."""
@@ -185,6 +195,8 @@ def fetch_file(spec: DatasetSpec, client: HttpClient, root: Path) -> SourceResul
     result.provenance = {"path": path, "format": fmt}
     if is_url(path) and response.url != path:
         result.provenance["canonical_url"] = path
+    if spec.source.get("source_page"):
+        result.provenance["source_page"] = spec.source["source_page"]
     return result
 
 
@@ -196,6 +208,8 @@ def read_table(spec: DatasetSpec, data: bytes, name: str) -> RawTable:
     if fmt == "px":
         return read_px(data, name)
     text, encoding = decode(data, name, spec.source.get("encoding"))
+    if fmt == "json":
+        return read_json(text, name, spec.source.get("records"), document_fields(spec), encoding)
     return read_csv(
         text, name, spec.source.get("delimiter"), spec.source.get("skip_rows"), encoding
     )
@@ -325,3 +339,76 @@ def read_px(data: bytes, name: str) -> RawTable:
         rows.append([*codes, value if value is not None else (status or "..")])
     title = next(iter(table.titles.values()), "")
     return RawTable(name, header, rows, title, aliases=aliases)
+
+
+def document_fields(spec: DatasetSpec) -> list[str]:
+    """Columns the spec names with a JSON Pointer (`/vuosi`): fields outside the records."""
+    source = spec.source
+    names = list((source.get("columns") or {}).values())
+    names += [d["column"] for d in source.get("dimensions") or []]
+    names += list(source.get("filter") or {})
+    return [str(n) for n in dict.fromkeys(names) if str(n).startswith("/")]
+
+
+def read_json(
+    text: str, name: str, records: str | None, fields: list[str], encoding: str = ""
+) -> RawTable:
+    """A JSON document's records as rows, the records' keys (first seen first) as the header.
+
+    `records` is a JSON Pointer (`/kunnat`; the leading slash may be left out) to the list of
+    objects; omitted, the document itself must be that list. Each of `fields` (pointers such
+    as `/vuosi`) becomes one more column holding the same document value on every row.
+    """
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SpecError(
+            f"{name}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        ) from None
+    pointer = "/" + str(records).strip("/") if records and str(records).strip("/") else ""
+    items = _at_pointer(document, pointer, name, "records")
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise SpecError(
+            f"{name}: {pointer or 'the document'} is not a list of records (objects); "
+            f"set records: to the pointer of the list, e.g. records: /{_first_list(document)}"
+        )
+    header = list(dict.fromkeys(key for item in items for key in item))
+    rows: list[list[Any]] = [[item.get(key) for key in header] for item in items]
+    problems = []
+    for field_name in fields:
+        try:
+            value = _at_pointer(document, field_name, name, "columns")
+        except SpecError as exc:
+            problems.extend(exc.problems)
+            continue
+        if isinstance(value, dict | list):
+            problems.append(f"{name}: {field_name} is not a single value (a number or text)")
+            continue
+        header.append(field_name)
+        for row in rows:
+            row.append(value)
+    if problems:
+        raise SpecError(problems)
+    return RawTable(name, header, rows, "", encoding, records=pointer)
+
+
+def _at_pointer(document: Any, pointer: str, name: str, key: str) -> Any:
+    """The value a JSON Pointer (RFC 6901) names; SpecError lists the keys found instead."""
+    node = document
+    for part in pointer.split("/")[1:] if pointer else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            found = ", ".join(node) if isinstance(node, dict) else type(node).__name__
+            raise SpecError(f"{name}: {pointer} ({key}) not found; keys there: {found}")
+    return node
+
+
+def _first_list(document: Any) -> str:
+    """The first top-level key holding a list, for the hint in an error message."""
+    if isinstance(document, dict):
+        return next((k for k, v in document.items() if isinstance(v, list)), "records")
+    return "records"
