@@ -36,6 +36,7 @@ REALDATA = Path(os.environ.get("KUNTADATA_REALDATA") or REPO / "tests" / "fixtur
 REGIONS_2015 = {"population_sotkanet_2009"}  # data recorded with the 2015 region list
 FILE_RECORDINGS = {
     "municipal_election_turnout_2021": "statfin/kvaa_12x4_2021_aanestaneet_kunnittain_cp1252.csv",
+    "municipal_tax_rate": "treasury/nettopalkka_kunnat-2026.json",
 }
 EMULATOR_NOTE = (
     "fetched offline from a local emulator on 127.0.0.1 ({script}) replaying the real "

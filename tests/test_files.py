@@ -30,6 +30,7 @@ ELIGIBLE = STATFIN / "kvaa_12x4_2021_aanioikeutetut_kunnittain_cp1252.csv"
 AREAS = load_areas(REPO / "data" / "raw" / "classification" / "areas")
 AREA_CODES = {a.code for a in AREAS.all()}
 ELECTION_SPEC = REPO / "datasets" / "municipal_election_turnout_2021.yaml"
+TAX_SPEC = REPO / "datasets" / "municipal_tax_rate.yaml"
 TAX_RATES = realdata_dir() / "treasury" / "nettopalkka_kunnat-2026.json"  # recorded real file
 HEAD = "title: {fi: T, sv: T, en: T}\ntheme: democracy\n"
 UNIT = "title: {fi: T, sv: T, en: T}\n    unit: {fi: u, sv: u, en: u}"
@@ -364,6 +365,30 @@ indicators:
     )
 
 
+def test_tax_rates_from_the_mirrored_url(tmp_path, file_server, monkeypatch) -> None:
+    spec = load_dataset_spec(TAX_SPEC)
+    file_server.add(spec.source["path"], TAX_RATES)
+    monkeypatch.setenv(files.MIRROR_ENV, file_server.url)
+    tidy, target = fetch_and_tidy(tmp_path, spec)
+    frame = tidy.frame
+    assert len(frame) == 308 and frame.area.nunique() == 308
+    assert cell(frame, area="KU091") == 5.3  # Helsinki
+    assert cell(frame, area="KU049") == 5.3  # Espoo
+    assert cell(frame, area="KU235") == 4.7  # Kauniainen
+    assert cell(frame, area="KU092") == 6.4  # Vantaa
+    assert cell(frame, area="KU020") == 9.9  # Akaa
+    assert cell(frame, area="KU478") == 17.0  # Maarianhamina (Åland)
+    assert set(frame.period) == {"2026"} and set(frame.indicator) == {"municipal_tax_rate"}
+    assert "SSS" not in set(frame.area)  # no national rate in the decision: not available
+    assert (frame.status == "").all()
+    provenance = read_provenance(target)
+    assert provenance["canonical_url"] == spec.source["path"]
+    assert provenance["source_page"].startswith("https://www.vero.fi/syventavat-vero-ohjeet/")
+    assert provenance["files"][0]["sha256"] == hashlib.sha256(TAX_RATES.read_bytes()).hexdigest()
+    assert tidy.sources[0]["path"] == spec.source["source_page"]
+    assert tidy.meta["licence"] == "public-decision"
+
+
 def test_every_tax_rate_name_maps_to_one_municipality_and_none_twice() -> None:
     import json
 
@@ -375,6 +400,20 @@ def test_every_tax_rate_name_maps_to_one_municipality_and_none_twice() -> None:
     assert codes["Koski Tl"] == "KU284"
     assert codes["Pedersören kunta"] == "KU599"
     assert codes["Maarianhamina"] == "KU478"
+
+
+def test_repository_tax_rate_snapshot_tidies() -> None:
+    spec = load_dataset_spec(TAX_SPEC)
+    directory = REPO / "data" / "raw" / "files" / spec.id
+    tidy = tidy_file(spec, directory, AREA_CODES, AREAS)
+    assert len(tidy.frame) == 308
+    assert cell(tidy.frame, area="KU091") == 5.3
+    assert cell(tidy.frame, area="KU235") == 4.7
+    assert cell(tidy.frame, area="KU092") == 6.4
+    provenance = read_provenance(directory)
+    assert provenance["replayed_from"] == {"data.json": "treasury/nettopalkka_kunnat-2026.json"}
+    assert provenance["files"][0]["sha256"] == hashlib.sha256(TAX_RATES.read_bytes()).hexdigest()
+    assert provenance["source_page"] == spec.source["source_page"]
 
 
 def test_unknown_municipality_name_names_it_the_file_and_a_close_match(tmp_path) -> None:
