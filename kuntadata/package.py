@@ -28,7 +28,8 @@ from .derive import add_per_resident
 from .errors import PackageError, SnapshotMismatch
 from .fetch import SOURCE_OF_KIND
 from .paths import ProjectPaths
-from .snapshot import now_utc, snapshot_dir, swap_into_place
+from .public_source import is_public_url, public_sources
+from .snapshot import now_utc, read_provenance, snapshot_dir, swap_into_place
 from .spec import DatasetSpec
 from .symbols import STATUS_MEANINGS, status_meaning
 from .tidy import TidyDataset, tidy_statfin
@@ -91,7 +92,8 @@ def build_package(
             pending.append(_pending(spec))
             continue
         try:
-            tidied.append(_tidy(spec, directory, area_codes, areas))
+            item = _tidy(spec, directory, area_codes, areas)
+            tidied.append(_publish_sources(item, read_provenance(directory), config))
         except SnapshotMismatch as exc:
             summary.warnings.append(
                 f"{spec.id}: left out of the package (the rest is built): {'; '.join(exc.problems)}"
@@ -161,6 +163,21 @@ def _tidy(spec: DatasetSpec, directory: Path, area_codes: set[str], areas: Areas
     raise PackageError(f"{spec.label}: source kind {spec.kind!r} cannot be packaged")
 
 
+def _publish_sources(
+    item: TidyDataset, provenance: dict[str, Any], config: SiteConfig
+) -> TidyDataset:
+    """The public source instead of the addresses the snapshot was fetched from.
+
+    Seeded snapshots were fetched from a local emulator; the package names the producer's
+    public table, the producer and the licence (`sources`, `x-kuntadata.source`), while
+    provenance.json keeps which URL was really called. Done before derived indicators copy
+    their population dataset's sources.
+    """
+    item.sources, source = public_sources(item.spec, provenance, config, item.meta, item.sources)
+    item.meta["source"] = source
+    return item
+
+
 def _copy_areas(source: Path, out: Path) -> dict[str, Any]:
     path = _copy(source / "areas.csv", out / "areas.csv")
     fields = [{"name": name, "type": "string", "description": text} for name, text in AREA_FIELDS]
@@ -220,10 +237,17 @@ def _copy_boundaries(source: Path, out: Path) -> dict[str, Any] | None:
         "bytes": len(data),
         "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
         "licenses": [CC_BY],
-        "sources": [{"title": provenance["attribution"], "path": provenance["files"][0]["url"]}],
+        "sources": [_boundary_source(provenance)],
         "x-division-year": provenance.get("division_year"),
         "x-code-property": "NATCODE",
     }
+
+
+def _boundary_source(provenance: dict[str, Any]) -> dict[str, Any]:
+    """The boundary file's address when it is a public one (a local copy's is not)."""
+    url = provenance["files"][0]["url"]
+    source = {"title": provenance["attribution"]}
+    return {**source, "path": url} if is_public_url(url) else source
 
 
 def _changes_resource(path: Path) -> dict[str, Any]:
@@ -386,6 +410,19 @@ def _pending(spec: DatasetSpec) -> dict[str, Any]:
     }
 
 
+def _package_sources(resources: list[dict]) -> list[dict[str, str]]:
+    """Every public source of the resources, once each (title and address only)."""
+    seen: set[str] = set()
+    out = []
+    for resource in resources:
+        for source in resource.get("sources") or []:
+            path = source.get("path", "")
+            if is_public_url(path) and path not in seen:
+                seen.add(path)
+                out.append({"title": source["title"], "path": path})
+    return out
+
+
 def _descriptor(
     config: SiteConfig,
     resources: list[dict],
@@ -402,9 +439,7 @@ def _descriptor(
         "version": __version__,
         "created": now_utc(),
         "licenses": [CC_BY],
-        "sources": [
-            {"title": "Statistics Finland, StatFin", "path": "https://stat.fi/"},
-        ],
+        "sources": _package_sources(resources),
         "keywords": ["Finland", "municipalities", "kunnat", "kommuner", "statistics"],
         "x-status": {s: status_meanings(s) for s in sorted(used)},
         "x-scope": config.scope if isinstance(config.scope, str) else list(config.scope),

@@ -1,0 +1,181 @@
+"""The public source of a dataset: what the package, the downloads and the pages name.
+
+A snapshot may have been fetched from anywhere: the producer's API, a mirror, or (for the
+committed seed snapshots) a local emulator on 127.0.0.1. `provenance.json` keeps exactly
+what happened (which URL was called, when, which recorded file seeded it). What is
+*published* is the producer's public address, built from the spec and the base URL that
+site.yaml configures (never from a `KUNTADATA_<SOURCE>_URL` override, which tests and
+seeding point at a local server), with the producer and the licence, plus the exact query
+bodies, which are real and can be re-run against that public address.
+"""
+
+from __future__ import annotations
+
+from ipaddress import ip_address
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from .config import DEFAULT_SOURCES, SiteConfig
+from .spec import DatasetSpec
+
+# The source adapters' URL builders are imported inside the functions that use them: the site
+# stage imports `is_public_url` from here and must never load a module under `sources/`.
+
+LANGS = ("fi", "sv", "en")
+PRODUCERS: dict[str, dict[str, str]] = {
+    "statfin": {"fi": "Tilastokeskus", "sv": "Statistikcentralen", "en": "Statistics Finland"},
+    "sotkanet": {
+        "fi": "Terveyden ja hyvinvoinnin laitos (THL)",
+        "sv": "Institutet för hälsa och välfärd (THL)",
+        "en": "Finnish Institute for Health and Welfare (THL)",
+    },
+}
+
+
+def is_public_url(url: object) -> bool:
+    """True for an http(s) URL whose host is not this machine (localhost, 127.x, ::1, 0.0.0.0).
+
+    A loopback address in a published file would point every reader at their own computer.
+    """
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url)
+    host = (parts.hostname or "").casefold()
+    if parts.scheme not in ("http", "https") or not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return True
+    return not (address.is_loopback or address.is_unspecified)
+
+
+def public_base(config: SiteConfig, name: str) -> str:
+    """site.yaml's base URL of a source, or the producer's own when that one is not public."""
+    configured = (config.sources or {}).get(name) or ""
+    base = configured if is_public_url(configured) else DEFAULT_SOURCES[name]
+    return base.rstrip("/")
+
+
+def public_sources(
+    spec: DatasetSpec,
+    provenance: dict[str, Any],
+    config: SiteConfig,
+    meta: dict[str, Any],
+    tidy_sources: list[dict[str, Any]] | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The resource's Frictionless `sources` and its `x-kuntadata.source` summary.
+
+    `meta` is the tidied `x-kuntadata` (Sotkanet producers come from THL's metadata there);
+    `tidy_sources` only lends a file source its title (the file's own title, when it has one).
+    """
+    if spec.kind == "statfin":
+        return _statfin(spec, provenance, config)
+    if spec.kind == "sotkanet":
+        return _sotkanet(spec, provenance, config, meta)
+    return _file(spec, provenance, tidy_sources or [])
+
+
+def _summary(
+    spec: DatasetSpec,
+    sources: list[dict[str, Any]],
+    title: str,
+    url_by_lang: dict[str, str],
+    producer: dict[str, str],
+) -> dict[str, Any]:
+    """`x-kuntadata.source`: the first source's address, per language where the page has one."""
+    summary: dict[str, Any] = {"title": title}
+    primary = next((s["path"] for s in sources if is_public_url(s.get("path"))), "")
+    if primary:
+        summary["url"] = primary
+        public = {lang: url for lang, url in url_by_lang.items() if is_public_url(url)}
+        summary["url_by_lang"] = public or {lang: primary for lang in LANGS}
+    if producer:
+        summary["producer"] = producer
+    summary["licence"] = dict(spec.licence)
+    return summary
+
+
+def _statfin(spec: DatasetSpec, provenance: dict[str, Any], config: SiteConfig):
+    """The table's API URL on the public base; the POSTed json-stat2 query bodies as sent."""
+    from .sources.statfin import table_url
+
+    base = public_base(config, "statfin")
+    database = spec.source.get("database", "StatFin")
+    table = str(spec.source.get("table", "")).removesuffix(".px")
+    title = f"Statistics Finland, {database} table {table}"
+    urls = {lang: table_url(base, lang, spec) for lang in LANGS}
+    data = [e for e in provenance.get("files", []) if e.get("role") == "data"]
+    source: dict[str, Any] = {"title": title, "path": urls["fi"]}
+    source["x-query"] = [e.get("body") for e in data]
+    source["x-fetched-at"] = provenance.get("fetched_at", "")
+    return [source], _summary(spec, [source], title, urls, PRODUCERS["statfin"])
+
+
+def _sotkanet(spec: DatasetSpec, provenance: dict[str, Any], config: SiteConfig, meta):
+    """One source per indicator: THL's metadata page, and the REST request on the public base.
+
+    The request keeps the recorded query string (indicator, the years resolved at fetch time,
+    gender) and only its host part is the public one.
+    """
+    from .sources.sotkanet import METADATA_PAGE
+
+    base = public_base(config, "sotkanet")
+    sources = []
+    first_id = ""
+    for entry in provenance.get("files", []):
+        if entry.get("role") != "data":
+            continue
+        parts = urlsplit(str(entry.get("url", "")))
+        indicator_id = (parse_qs(parts.query).get("indicator") or [""])[0] or (
+            str(entry.get("file", "")).split("-", 1)[-1].rsplit(".", 1)[0]
+        )
+        first_id = first_id or indicator_id
+        endpoint = parts.path.rstrip("/").rsplit("/", 1)[-1]
+        source = {
+            "title": f"THL, Sotkanet.fi, indicator {indicator_id}",
+            "path": METADATA_PAGE.format(lang="en", id=indicator_id),
+            "x-request": f"{base}/{endpoint}" + (f"?{parts.query}" if parts.query else ""),
+            "x-fetched-at": entry.get("fetched_at") or provenance.get("fetched_at", ""),
+        }
+        sources.append(source)
+    producers: list[dict[str, str]] = []
+    for indicator in meta.get("indicators") or []:
+        producer = indicator.get("producer")
+        if producer and producer not in producers:
+            producers.append(producer)
+    producer = (
+        {lang: ", ".join(p.get(lang, "") for p in producers) for lang in LANGS}
+        if producers
+        else PRODUCERS["sotkanet"]
+    )
+    urls = (
+        {lang: METADATA_PAGE.format(lang=lang, id=first_id) for lang in LANGS} if first_id else {}
+    )
+    return sources, _summary(spec, sources, "THL, Sotkanet.fi", urls, producer)
+
+
+def _file(spec: DatasetSpec, provenance: dict[str, Any], tidy_sources: list[dict[str, Any]]):
+    """The producer's page the spec names (`source_page`), else the declared file URL.
+
+    A URL with `{kuntanro}`/`{kunta}` is published as the template the spec declares; a file
+    in the repository has no public address of its own, so only its title is published.
+    """
+    declared = str(spec.source.get("path", ""))
+    page = str(spec.source.get("source_page") or "")
+    table = spec.source.get("table")
+    title = (tidy_sources[0].get("title") if tidy_sources else "") or (
+        spec.title.get("en", spec.id) + (f" (table {table})" if table else "")
+    )
+    source: dict[str, Any] = {"title": title}
+    path = page if is_public_url(page) else declared if is_public_url(declared) else ""
+    if path:
+        source["path"] = path
+    if is_public_url(declared) and declared != path:
+        source["x-file"] = declared
+    source["x-fetched-at"] = provenance.get("fetched_at", "")
+    producer = spec.source.get("producer")
+    producer = dict(producer) if isinstance(producer, dict) else {}
+    return [source], _summary(spec, [source], title, {}, producer)
