@@ -36,10 +36,15 @@ def test_committed_snapshots_build_the_package_offline(tmp_path):
     assert "population: offline, using snapshot fetched" in result.output
     assert "validate: the package is valid" in result.output
     rows = list(csv.DictReader((root / "data/package/population.csv").open(encoding="utf-8")))
-    helsinki = {r["period"]: r["value"] for r in rows if r["area"] == "KU091"}
+    totals = [r for r in rows if r["sex"] == "SSS"]
+    helsinki = {r["period"]: r["value"] for r in totals if r["area"] == "KU091"}
     assert helsinki["2025"] == "694392"  # the recorded real StatFin response
     assert helsinki["2021"] == "658457"
-    assert {r["area"] for r in rows} == {"SSS", "KU049", "KU091", "KU092"}
+    country = {(r["period"], r["sex"]): r["value"] for r in rows if r["area"] == "SSS"}
+    assert country[("2025", "SSS")] == "5652881"
+    assert country[("2025", "2")] == "2853669"  # women, from the recorded json-format response
+    areas_2025 = {r["area"] for r in rows if r["period"] == "2025"}
+    assert len(areas_2025) == 309 and "KU588" not in areas_2025  # 308 municipalities + SSS
 
 
 def test_unreachable_source_keeps_snapshots_and_says_so(tmp_path):
