@@ -2,9 +2,10 @@
 
 avoindata.fi (CKAN) and data.europa.eu read DCAT-AP: a `dcat:Catalog` with one
 `dcat:Dataset` per dataset (titles in fi/sv/en, licence, publisher, the municipalities it
-covers as the interoperability platform's code URIs, the period it covers) and its
-distributions (the CSV and the data package). The JSON-LD context is inline, so the file
-parses without fetching anything.
+covers as the interoperability platform's code URIs, the period it covers, the producer as
+`dct:creator` and the producer's public table as `dct:source`) and its distributions (the
+CSV and the data package). The JSON-LD context is inline, so the file parses without
+fetching anything.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import SiteConfig
+from .public_source import is_public_url
 
 CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
@@ -70,6 +72,7 @@ def build_catalog(
             for code in areas_by_dataset.get(dataset_id, [])
             if code.startswith("KU")
         ]
+        source = meta.get("source") or {}
         licence = LICENCE_URIS.get(meta.get("licence", ""), resource["licenses"][0]["path"])
         entry: dict[str, Any] = {
             "@id": f"{base}data/#{dataset_id}",
@@ -81,17 +84,13 @@ def build_catalog(
             "dct:publisher": publisher,
             "dct:creator": {
                 "@type": "foaf:Agent",
-                "foaf:name": _texts(meta.get("attribution") or {}),
+                "foaf:name": _texts(source.get("producer") or meta.get("attribution") or {}),
             },
             "dct:spatial": spatial,
             "dct:language": [{"@id": LANGUAGE_URIS[lang]} for lang in config.languages],
             "dcat:keyword": _texts(meta["title"]),
             "dcat:landingPage": {"@id": f"{base}{config.default_language}/data/"},
-            "dct:source": [
-                {"@id": s["path"]}
-                for s in resource.get("sources", [])
-                if s.get("path", "").startswith("http")
-            ],
+            "dct:source": [{"@id": url} for url in _source_urls(resource, source)],
             "dcat:distribution": [
                 _distribution(d, licence) for d in distributions.get(dataset_id, [])
             ],
@@ -119,6 +118,12 @@ def build_catalog(
         "foaf:homepage": {"@id": base},
         "dcat:dataset": datasets,
     }
+
+
+def _source_urls(resource: dict[str, Any], source: dict[str, Any]) -> list[str]:
+    """The producer's public addresses of a dataset, once each; never a local server's."""
+    urls = [source.get("url", "")] + [s.get("path", "") for s in resource.get("sources", [])]
+    return [url for i, url in enumerate(urls) if is_public_url(url) and url not in urls[:i]]
 
 
 def _publisher(config: SiteConfig, base: str) -> dict[str, Any]:

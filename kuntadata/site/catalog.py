@@ -16,6 +16,7 @@ from typing import Any
 from ..dcat import Distribution, build_catalog
 from . import fmt
 from .context import PACKAGE_ZIP, Site
+from .downloads import source_url
 from .freshness import catalogue_facts, statuses
 from .i18n import gettext_for
 from .municipality import THEME_TITLES
@@ -70,7 +71,8 @@ def catalog_jsonld(site: Site) -> str:
 
 
 def catalogue_context(site: Site, lang: str, page: dict[str, Any]) -> dict[str, Any]:
-    """Every dataset with its source, licence, freshness and downloads; pending ones listed."""
+    """Every dataset with its source (linked to the producer's public table), licence,
+    freshness and downloads; pending ones listed."""
     _ = gettext_for(lang)
     root = page["root"]
     by_dataset = statuses(site)
@@ -84,6 +86,7 @@ def catalogue_context(site: Site, lang: str, page: dict[str, Any]) -> dict[str, 
                 "description": dataset.text("description", lang),
                 "theme": _(THEME_TITLES.get(dataset.theme, dataset.theme)),
                 "source": dataset.text("attribution", lang),
+                "source_href": source_url(dataset, lang),
                 "table": dataset.text("table_title", lang),
                 "licence": dataset.meta.get("licence") or "CC-BY-4.0",
                 **catalogue_facts(by_dataset.get(dataset.id), lang),

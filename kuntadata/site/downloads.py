@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..public_source import is_public_url
 from . import fmt
 from .package_data import Dataset, Indicator, Series, pick
 
@@ -25,6 +26,25 @@ CHART_COLUMNS = [
 ]  # fmt: skip
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 LICENCE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+def source_url(dataset: Dataset, lang: str) -> str:
+    """The producer's public address for the dataset (`x-kuntadata.source`), in `lang` where
+    the producer has one per language; empty when the package names none.
+
+    Only public http(s) addresses are returned: a package built from snapshots fetched from a
+    local server must not send readers to their own machine.
+    """
+    source = dataset.meta.get("source") or {}
+    url = (source.get("url_by_lang") or {}).get(lang) or source.get("url") or ""
+    return url if is_public_url(url) else ""
+
+
+def source_credit(dataset: Dataset, lang: str) -> str:
+    """The source column of a download: the credit line and, when known, the public address
+    (like the licence column: name, then URL), so a CSV that travels alone says where to
+    find the original."""
+    return " ".join(t for t in (dataset.text("attribution", lang), source_url(dataset, lang)) if t)
 
 
 def chart_csv(
@@ -42,7 +62,7 @@ def chart_csv(
     writer.writerow(CHART_COLUMNS)
     title = pick(indicator.title, lang)
     unit = pick(indicator.unit, lang)
-    source = dataset.text("attribution", lang)
+    source = source_credit(dataset, lang)
     licence_name = dataset.meta.get("licence") or "CC-BY-4.0"
     licence = f"{licence_name} {LICENCE_URLS.get(licence_name, '')}".strip()
     meanings = site.package.status_meanings

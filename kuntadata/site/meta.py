@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from .downloads import source_url
 from .package_data import pick
 
 
@@ -29,7 +30,8 @@ def script_json(data: Any) -> Markup:
 def municipality_jsonld(
     site: Any, code: str, lang: str, page: dict[str, Any], files: list[tuple[str, str]]
 ) -> Markup:
-    """schema.org Dataset: what the page's data is, where it comes from, where to get it."""
+    """schema.org Dataset: what the page's data is, where it comes from (`isBasedOn`: the
+    producers' public tables), where to get it."""
     name = site.areas.name(code, lang)
     periods = _period_span(site).get(code)
     organisation = pick((site.config.contact or {}).get("organisation"), lang)
@@ -65,11 +67,23 @@ def municipality_jsonld(
             ],
         ],
     }
+    based_on = _based_on(site, lang)
+    if based_on:
+        data["isBasedOn"] = based_on
     if periods:
         data["temporalCoverage"] = f"{periods[0][:4]}/{periods[1][:4]}"
     if organisation:
         data["publisher"] = {"@type": "Organization", "name": organisation}
     return script_json(data)
+
+
+def _based_on(site: Any, lang: str) -> list[str]:
+    """The producers' public addresses of every dataset, once each; computed once per build."""
+    key = ("based_on", lang)
+    if key not in site.cache:
+        urls = (source_url(d, lang) for d in site.package.datasets)
+        site.cache[key] = list(dict.fromkeys(u for u in urls if u))
+    return site.cache[key]
 
 
 def _period_span(site: Any) -> dict[str, tuple[str, str]]:
@@ -131,6 +145,7 @@ def data_catalog_jsonld(site: Any, lang: str, page: dict[str, Any], datasets: li
                 "isAccessibleForFree": True,
                 "license": "https://creativecommons.org/licenses/by/4.0/",
                 "creator": {"@type": "Organization", "name": item["source"]},
+                **({"isBasedOn": item["source_href"]} if item.get("source_href") else {}),
                 "distribution": [
                     {
                         "@type": "DataDownload",
