@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from kuntadata.spec import load_dataset_spec
 from kuntadata.tidy_files import municipalities_by_name, tidy_file
 
 REPO = Path(__file__).resolve().parent.parent
-REALDATA = Path(os.environ.get("KUNTADATA_REALDATA", REPO.parent / "shared" / "realdata"))
+REALDATA = realdata_dir()
 STATFIN = REALDATA / "statfin"
 TURNOUT = STATFIN / "kvaa_12x4_2021_aanestaneet_kunnittain_cp1252.csv"
 CANDIDATES = STATFIN / "kvaa_12xf_2021_ehdokkaat_kunnittain_utf8.csv"
