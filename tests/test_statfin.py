@@ -219,6 +219,7 @@ def test_values_gone_at_the_source_keep_the_last_snapshot_and_say_why(
     )
     assert not (paths.package / "families.csv").exists()
     rows = list(csv.DictReader((paths.package / "population.csv").open(encoding="utf-8")))
-    assert {r["value"] for r in rows if r["area"] == "KU091" and r["period"] == "2025"} == {
-        "694392"
+    helsinki_2025 = {
+        r["sex"]: r["value"] for r in rows if r["area"] == "KU091" and r["period"] == "2025"
     }
+    assert helsinki_2025 == {"SSS": "694392", "1": "331843", "2": "362549"}
