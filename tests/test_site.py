@@ -86,7 +86,7 @@ def test_headline_figures_show_value_period_changes_and_rank(site: Path) -> None
     page = text_of(read(site, "en/kunta/091-helsinki/index.html"))
     assert "694,392 persons Period 2025 Change in one year +1.5" in page
     assert "Change in five years no data" in page  # 2020 is not in the package
-    assert "Rank among municipalities with data (largest first) 1 of 3" in page
+    assert "Rank (largest first) 1 of 3 municipalities with data" in page
 
 
 def test_missing_rows_are_said_in_words_never_a_blank_chart(site: Path) -> None:

@@ -4,7 +4,9 @@ mergers. Each test reads a built page (or its files) and checks what a reader se
 The package is tests/site_fixtures.py's real one (Espoo, Helsinki, Vantaa, Kuopio) plus
 Mäntyharju and the abolished Pertunmaa (real 12c1 family rows), the real MML boundaries, and
 three clearly marked TEST INPUTS: one `x-pending` spec, one confidential cell (`..`) and a
-self-made `municipal_finances` dataset for the finance gauge.
+self-made `municipal_finances` dataset for the finance gauge. The size-class tests use the
+recorded whole-country files: StatFin 11re population 2025 and THL Sotkanet 127 for 2009
+(tests/fixtures/); the rank test marks cells confidential (`..`), it adds no numbers.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from kuntadata.site.maps import simplified_topology
 try:
     from tests.site_fixtures import (
         CC_BY,
+        FIXTURES,
         MUNICIPALITIES,
         family_rows,
         make_project,
@@ -34,6 +37,7 @@ try:
 except ModuleNotFoundError:  # pytest run without the repository root on sys.path
     from site_fixtures import (
         CC_BY,
+        FIXTURES,
         MUNICIPALITIES,
         family_rows,
         make_project,
@@ -205,14 +209,19 @@ def test_position_among_all_and_among_similar_size(site: Path) -> None:
     big = [c for c in order if c in ("KU049", "KU091", "KU092")]  # population ≥ 100 000
     assert (
         f"Position in 2022 (largest first): {order.index('KU091') + 1} of {len(values)} "
-        f"municipalities; {big.index('KU091') + 1} of 3 municipalities of similar size "
-        "(100,000 residents and over)."
+        f"municipalities with data; {big.index('KU091') + 1} of 3 municipalities of similar "
+        "size with data (100,000 residents and over)."
     ) in text
-    assert "Municipalities of similar size: Helsinki had " in text
-    assert "residents in 2025" in text
+    assert "Municipalities of similar size: Helsinki had 694,392 residents in 2025" in text
     fi = text_of(site, "fi/kunta/091-helsinki/index.html")
-    assert "Samankokoiset kunnat: kunnassa Helsinki oli" in fi
+    assert "Samankokoiset kunnat: kunnassa Helsinki oli 694 392 asukasta vuonna 2025" in fi
     assert "Tilastokeskuksen kuntakokoluokituksessa (alle 2 000 asukasta, 2 000–4 999" in fi
+    assert (
+        f"Sijoitus (2022, suurin ensin): sijalla {order.index('KU091') + 1} / {len(values)} "
+        "kunnasta, joista on tieto;"
+    ) in fi
+    sv = text_of(site, "sv/kunta/091-helsingfors/index.html")
+    assert f"plats {order.index('KU091') + 1} av {len(values)} kommuner med uppgift" in sv
     kuopio = text_of(site, "en/kunta/297-kuopio/index.html")
     assert "the population of Kuopio is not known in this data" in kuopio
     assert "Position in 2022 (largest first): " + str(order.index("KU297") + 1) in kuopio
@@ -309,3 +318,145 @@ def test_map_classes_are_quintiles_of_the_values_shown() -> None:
     assert class_breaks(values, 0) == (21.0, 41.0, 61.0, 81.0)
     assert class_breaks((1.0, 2.0), 0) == ()  # too few to classify: a continuous scale
     assert len(CLASS_COLOURS) == 5
+
+
+def _card_titles(site: Path, path: str) -> list[str]:
+    html = (site / path).read_text(encoding="utf-8")
+    cards = html[html.index('id="key-figures"') : html.index("</section>", html.index(
+        'id="key-figures"'))]  # fmt: skip
+    return re.findall(r'<li class="card">\s*<h3><a href="[^"]*">([^<]+)</a>', cards)
+
+
+def test_population_card_comes_first_and_ranks_count_only_municipalities_with_a_value(
+    tmp_path: Path,
+) -> None:
+    paths = card_project(tmp_path)
+    package = paths.package
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    resources = descriptor["resources"]  # families listed before population in the package
+    order = [r["name"] for r in resources]
+    resources.insert(order.index("population"), resources.pop(order.index("families")))
+    (package / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False))
+
+    def statuses(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        for row in rows:  # TEST INPUT: Espoo's 2025 population published as confidential
+            if (row["area"], row["period"]) == ("KU049", "2025"):
+                row["value"], row["status"] = "", ".."
+        extra = [{"area": code, "period": "2026", "indicator": "population", "value": "",
+                  "status": ".."} for code in ("KU049", "KU091", "KU092")]  # fmt: skip
+        return rows + extra  # TEST INPUT: a newer year with symbols only is not the rank year
+
+    _rewrite_csv(package / "population.csv", statuses)
+    build_site(paths, site_config(), built_at=BUILT)
+    titles = _card_titles(paths.site, "fi/kunta/091-helsinki/index.html")
+    assert titles[:2] == ["Väkiluku", "Perheiden lukumäärä"]
+    fi = text_of(paths.site, "fi/kunta/091-helsinki/index.html")
+    card = section(fi, "Avainluvut", "Perheiden lukumäärä")
+    assert "694 392 henkeä Ajanjakso 2025" in card  # the real 11re figure for 31.12.2025
+    assert "Sijoitus (suurin ensin) sijalla 1 / 2 kunnasta, joista on tieto" in card  # + Vantaa
+    en = text_of(paths.site, "en/kunta/092-vantaa/index.html")
+    assert "Rank (largest first) 2 of 2 municipalities with data" in en
+    sv = text_of(paths.site, "sv/kunta/091-helsingfors/index.html")
+    assert "Placering (störst först) plats 1 av 2 kommuner med uppgift" in sv
+
+
+def _population_2025_all() -> list[dict[str, str]]:
+    """Population 31.12.2025 (totals) of every municipality and the country: the recorded
+    whole-country 11re response."""
+    path = FIXTURES / "statfin" / "statfin_11re_json_2025_all_municipalities_by_sex.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        {"area": item["key"][0], "period": item["key"][2], "indicator": "population",
+         "value": item["values"][0], "status": ""}
+        for item in data["data"] if item["key"][1] == "SSS"
+    ]  # fmt: skip
+
+
+def _sotkanet_2009(codes: set[str]) -> list[dict[str, str]]:
+    """THL Sotkanet indicator 127 (population 31.12.) for 2009 of the municipalities among
+    `codes`: the recorded CSV, its region ids mapped through the recorded /regions list."""
+    regions = json.loads((FIXTURES / "sotkanet" / "sotkanet_regions_2015_raw_server_format"
+                          ".json").read_text(encoding="utf-8"))  # fmt: skip
+    municipality = {str(r["id"]): f"KU{r['code']}" for r in regions if r["category"] == "KUNTA"}
+    path = FIXTURES / "sotkanet" / "sotkanet_csv_ind127_2009_all_regions.csv"
+    with path.open(encoding="ascii", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    return sorted(
+        ({"area": municipality[r["region"]], "period": r["year"],
+          "indicator": "population_sotkanet", "value": r["primary value"], "status": ""}
+         for r in rows if municipality.get(r["region"]) in codes),
+        key=lambda r: r["area"],
+    )  # fmt: skip
+
+
+def _whole_finland_site(root: Path) -> Any:
+    """All of Finland: StatFin population 2025 for every municipality but Kuopio (left out on
+    purpose), THL Sotkanet 2009 for all; a Site object, without writing a thousand pages."""
+    from kuntadata.site.context import Site
+    from kuntadata.site.package_data import load_package
+
+    paths = make_project(root, municipalities=None)
+    package = paths.package
+    _rewrite_csv(package / "population.csv", lambda rows: [
+        r for r in _population_2025_all() if r["area"] != "KU297"])  # fmt: skip
+    with (package / "areas.csv").open(encoding="utf-8", newline="") as handle:
+        sotkanet = _sotkanet_2009({row["code"] for row in csv.DictReader(handle)})
+    with (package / "population_sotkanet_2009.csv").open("w", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, list(sotkanet[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(sotkanet)
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    title = {"fi": "Väestö (THL)", "sv": "Befolkning (THL)", "en": "Population (THL)"}
+    descriptor["resources"].append({
+        "name": "population_sotkanet_2009", "path": "population_sotkanet_2009.csv",
+        "type": "table", "licenses": [CC_BY],
+        "x-kuntadata": {"dataset": "population_sotkanet_2009", "theme": "population",
+                        "title": title, "attribution": {"fi": "Lähde: THL, Sotkanet.fi",
+                        "sv": "Källa: THL, Sotkanet.fi", "en": "Source: THL, Sotkanet.fi"},
+                        "indicators": [{"id": "population_sotkanet", "title": title,
+                                        "unit": {"fi": "henkeä", "sv": "personer",
+                                                 "en": "persons"}}],
+                        "dimensions": [], "chart": {"type": "bar"}},
+    })  # fmt: skip
+    (package / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False))
+    loaded = load_package(package, scope="all")
+    codes = [a.code for a in loaded.areas.municipalities()]
+    return Site(config=site_config(), package=loaded, languages=("fi", "sv", "en"),
+                base_url="https://example.org/", built_at=BUILT, municipalities=codes,
+                regions=[])  # fmt: skip
+
+
+def test_size_classes_use_the_current_statfin_population(tmp_path: Path) -> None:
+    from kuntadata.site.municipality import headline
+    from kuntadata.site.peers import SIZE_CLASSES, peer_index, peers_explanation, size_class_of
+
+    site = _whole_finland_site(tmp_path)
+    statfin = {r["area"]: float(r["value"]) for r in _population_2025_all()
+               if r["area"].startswith("KU") and r["area"] != "KU297"}  # fmt: skip
+    sotkanet = {r["area"]: float(r["value"]) for r in _sotkanet_2009({"KU297"})}
+    assert len(site.municipalities) == 308 and len(statfin) == 307
+    classes = {code: size_class_of(value) for code, value in statfin.items()}
+    classes["KU297"] = size_class_of(sotkanet["KU297"])  # the only one without StatFin 2025
+    largest = len(SIZE_CLASSES) - 1
+    big = sorted(code for code, k in classes.items() if k == largest)
+    assert peer_index(site).members[largest] == big
+    text = peers_explanation(site, "KU091", "en").replace(NBSP, " ")
+    assert (
+        f"Helsinki had 694,392 residents in 2025 (Statistics Finland, population structure), "
+        f"so it is compared with the {len(big)} municipalities of 100,000 residents and over"
+    ) in text
+    assert (
+        "from Statistics Finland where it has one (municipalities per source and year: "
+        "Statistics Finland, population structure, 2025: 307; THL, Sotkanet.fi, 2009: 1)."
+    ) in text
+    kuopio = peers_explanation(site, "KU297", "fi").replace(NBSP, " ")
+    population_2009 = f"{int(sotkanet['KU297']):,}".replace(",", " ")
+    assert f"kunnassa Kuopio oli {population_2009} asukasta vuonna 2009" in kuopio
+    assert (
+        "Tilastokeskuksen väkilukua kunnalle Kuopio ei ole näissä tiedoissa, joten sen "
+        "kokoluokka perustuu vuoden 2009 lukuun lähteestä THL, Sotkanet.fi."
+    ) in kuopio
+    dataset = site.package.dataset("population")
+    card = headline(site, dataset, dataset.indicators[0], "KU091", "fi")
+    assert card["value"] == f"694{NBSP}392" and card["period"] == "2025"
+    assert card["rank"] == "sijalla 1 / 307 kunnasta, joista on tieto"  # Kuopio has no 2025

@@ -110,7 +110,7 @@ def merged_municipalities(site: Site, code: str, lang: str) -> list[dict[str, An
                     "title": pick(indicator.title, lang),
                     "value": fmt.number(series.values[at], indicator.decimals, lang),
                     "unit": pick(indicator.unit, lang),
-                    "period": series.periods[at],
+                    "period": fmt.period_label(series.periods[at], lang),
                 })  # fmt: skip
         words = {"name": name, "code": site.areas.get(old).short_code, "year": year,
                  "area": site.areas.name(code, lang)}  # fmt: skip

@@ -11,11 +11,16 @@ JSON text, and filled in with two string replacements per chart.
 - `data.url` points at the chart's own CSV; the table under the chart holds the same rows.
 - ARIA generation inside Vega is turned off: the chart container is one `role="img"` with
   the sentence as its name, and the full numbers are in the HTML table.
+- The x axis is time: each row's `period` (`2025`, `2025Q3`, `2026M06`) becomes the first day
+  of the period in a calculate transform, so a missing year or month leaves a visible gap.
+  Axis labels and tooltips name the period in the page's language from Babel's month and
+  quarter names (the same words as the tables; d3's own Swedish months are capitalised).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,7 +28,7 @@ import altair as alt
 import vl_convert
 from markupsafe import Markup
 
-from .fmt import D3_LOCALES
+from .fmt import D3_LOCALES, month_names, period_kind, quarter_names
 from .meta import script_json, script_safe
 
 URL = "@@DATA_URL@@"
@@ -33,13 +38,49 @@ DASHES = [[1, 0], [6, 3], [2, 2]]
 SHAPES = ["circle", "square", "triangle-up"]
 
 
+# `period` → the first day of the period, as a local date like Vega's own time scales use.
+PERIOD_DATE = (
+    "datetime(toNumber(substring(datum.period, 0, 4)), "
+    "indexof(datum.period, 'M') == 4 ? toNumber(substring(datum.period, 5)) - 1 : "
+    "indexof(datum.period, 'Q') == 4 ? 3 * (toNumber(substring(datum.period, 5)) - 1) : 0, 1)"
+)
+# Axis ticks at whole periods: never a tick between two years or two months.
+TICKS = {
+    "year": {"interval": "year", "step": 1},
+    "quarter": {"interval": "month", "step": 3},
+    "month": {"interval": "month", "step": 1},
+}
+# Bars span their period on the time axis.
+TIME_UNITS = {"year": "year", "quarter": "yearquarter", "month": "yearmonth"}
+
+
 @dataclass(frozen=True)
 class ChartTexts:
-    """Translated texts a chart shows (axis titles, tooltip labels)."""
+    """Translated texts a chart shows (axis titles, tooltip labels) and the page's language,
+    whose month and quarter names label the time axis."""
 
     period: str
     area: str
     unit: str
+    lang: str = "en"
+
+
+def chart_frequency(periods: Iterable[str]) -> str:
+    """`month`, `quarter` or `year`: the finest kind among the chart's periods."""
+    kinds = {period_kind(p) for p in periods}
+    return next((k for k in ("month", "quarter") if k in kinds), "year")
+
+
+def period_label_expr(date: str, frequency: str, lang: str) -> str:
+    """A Vega expression naming the period that starts at `date`, e.g. `kesäkuu 2026`; the
+    same words as `fmt.period_label`."""
+    if frequency == "month":
+        names = json.dumps(list(month_names(lang)), ensure_ascii=False)
+        return f"{names}[month({date})] + ' ' + year({date})"
+    if frequency == "quarter":
+        names = json.dumps(list(quarter_names(lang)), ensure_ascii=False)
+        return f"{names}[floor(month({date}) / 3)] + ' ' + year({date})"
+    return f"'' + year({date})"
 
 
 def _fmt(decimals: int) -> str:
@@ -47,12 +88,29 @@ def _fmt(decimals: int) -> str:
 
 
 @lru_cache(maxsize=512)
-def chart_template(kind: str, additive: bool, decimals: int, texts: ChartTexts) -> str:
+def chart_template(
+    kind: str, additive: bool, decimals: int, texts: ChartTexts, frequency: str = "year"
+) -> str:
     """A Vega-Lite spec as JSON text with URL/AREAS sentinels (see `fill_chart`)."""
     data = alt.UrlData(
         url=URL, format=alt.CsvDataFormat(type="csv", parse={"value": "number", "period": "string"})
     )
-    x = alt.X("period:O", title=texts.period, axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
+    label = period_label_expr("datum.value", frequency, texts.lang)
+    axis = alt.Axis(
+        labelAngle=0,
+        labelOverlap="greedy",
+        labelSeparation=8,
+        labelExpr=label,
+        tickCount=TICKS[frequency],
+        grid=False,
+    )
+    if kind == "bar":  # a bar spans its period, labelled from its left edge; the tick at the
+        # end of the last bar starts a period with no bar, so it gets no label
+        axis.labelAlign = "left"
+        axis.labelExpr = f"datum.value < domain('x')[1] ? {label} : ''"
+        x = alt.X("date:T", title=texts.period, axis=axis, timeUnit=TIME_UNITS[frequency])
+    else:  # a little room for the end points, less than half a month of a small multiple
+        x = alt.X("date:T", title=texts.period, axis=axis, scale=alt.Scale(padding=5))
     y = alt.Y(
         "value:Q",
         title=texts.unit,
@@ -61,10 +119,13 @@ def chart_template(kind: str, additive: bool, decimals: int, texts: ChartTexts) 
     )
     tooltip = [
         alt.Tooltip("area_name:N", title=texts.area),
-        alt.Tooltip("period:O", title=texts.period),
+        alt.Tooltip("period_label:N", title=texts.period),
         alt.Tooltip("value:Q", title=texts.unit, format=_fmt(decimals)),
     ]
-    base = alt.Chart(data)
+    base = alt.Chart(data).transform_calculate(date=PERIOD_DATE)
+    base = base.transform_calculate(
+        period_label=period_label_expr("datum.date", frequency, texts.lang)
+    )
     mark = (
         base.mark_bar(color=PALETTE[0])
         if kind == "bar"

@@ -8,12 +8,15 @@ d3 locale (see charts.py), so a number reads the same everywhere on a page.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
+
+from .i18n import pgettext_for
 
 BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 D3_LOCALES = {"fi": "fi-FI", "sv": "sv-SE", "en": "en-GB"}
@@ -66,6 +69,120 @@ def change(new: float | None, old: float | None) -> float | None:
     if new is None or old is None or old == 0:
         return None
     return new / old - 1
+
+
+# --- periods ------------------------------------------------------------------------------
+# The package keeps periods as the source gives them: `2025` (year), `2025Q3` (quarter),
+# `2026M06` (month). Readers see words ("kesäkuu 2026"), charts get real dates, and every
+# comparison of a month or quarter is with the same month or quarter a year earlier, so a
+# seasonal series never reads as a month-to-month change.
+
+_PERIOD = re.compile(r"(\d{4})(?:([MQ])(\d{1,2}))?")
+PERIOD_KINDS = ("year", "quarter", "month")
+# Quarter names: Babel's stand-alone form ("3. neljännes", "3:e kvartalet"); in English the
+# abbreviated "Q3" reads more naturally on a page than "3rd quarter 2025".
+_QUARTER_WIDTH = {"fi": "wide", "sv": "wide", "en": "abbreviated"}
+
+
+@lru_cache(maxsize=4096)
+def period_parts(period: str) -> tuple[int, str, int] | None:
+    """`2026M06` → (2026, "month", 6), `2025Q3` → (2025, "quarter", 3), `2025` → (2025,
+    "year", 0); None for anything else (such periods are shown and sorted as they are)."""
+    match = _PERIOD.fullmatch(period)
+    if match is None:
+        return None
+    year, letter, number = int(match.group(1)), match.group(2), match.group(3)
+    if letter is None:
+        return year, "year", 0
+    value = int(number)
+    if (letter == "M" and 1 <= value <= 12) or (letter == "Q" and 1 <= value <= 4):
+        return year, "month" if letter == "M" else "quarter", value
+    return None
+
+
+def period_kind(period: str) -> str:
+    """`year`, `quarter` or `month`; '' for a period the site does not understand."""
+    parts = period_parts(period)
+    return parts[1] if parts else ""
+
+
+def period_key(period: str) -> tuple[int, int, int, str]:
+    """Chronological sort key: by start date, a year before its quarters and months; periods
+    of an unknown form after the known ones of their year (or last), by their text."""
+    parts = period_parts(period)
+    if parts is None:
+        year = int(period[:4]) if period[:4].isdigit() else 99999
+        return year, 13, 9, period
+    year, kind, number = parts
+    month = 1 if kind == "year" else number if kind == "month" else 3 * number - 2
+    return year, month, PERIOD_KINDS.index(kind), period
+
+
+def sorted_periods(periods: Iterable[str]) -> list[str]:
+    """Distinct periods in chronological order (string order puts `2025M10` right, but not a
+    mix of kinds, and that is not a guarantee worth relying on)."""
+    return sorted(set(periods), key=period_key)
+
+
+def latest_period(periods: Iterable[str]) -> str:
+    """The chronologically latest of `periods`, or '' when there are none."""
+    return max(periods, key=period_key, default="")
+
+
+def period_date(period: str) -> date | None:
+    """The first day of the period (`2026M06` → 2026-06-01), the chart's time axis value."""
+    parts = period_parts(period)
+    if parts is None:
+        return None
+    year, kind, number = parts
+    month = 1 if kind == "year" else number if kind == "month" else 3 * number - 2
+    return date(year, month, 1)
+
+
+@lru_cache(maxsize=16)
+def month_names(lang: str) -> tuple[str, ...]:
+    """January … December in the locale's stand-alone nominative (`kesäkuu`, not `kesäkuuta`)."""
+    months = Locale.parse(BABEL_LOCALES[lang]).months["stand-alone"]["wide"]
+    return tuple(months[m] for m in range(1, 13))
+
+
+@lru_cache(maxsize=16)
+def quarter_names(lang: str) -> tuple[str, ...]:
+    """`1. neljännes` … / `1:a kvartalet` … / `Q1` …, from Babel's CLDR data."""
+    quarters = Locale.parse(BABEL_LOCALES[lang]).quarters["stand-alone"][_QUARTER_WIDTH[lang]]
+    return tuple(quarters[q] for q in range(1, 5))
+
+
+@lru_cache(maxsize=8192)
+def period_label(period: str, lang: str) -> str:
+    """What a reader sees: `kesäkuu 2026` / `juni 2026` / `June 2026`, `3. neljännes 2025` /
+    `3:e kvartalet 2025` / `Q3 2025`; a year as it is; an unknown form unchanged."""
+    parts = period_parts(period)
+    if parts is None:
+        return period
+    year, kind, number = parts
+    if kind == "month":
+        return f"{month_names(lang)[number - 1]} {year}"
+    if kind == "quarter":
+        return f"{quarter_names(lang)[number - 1]} {year}"
+    return str(year)
+
+
+def period_span(periods: list[str], lang: str) -> str:
+    """`2021–2025`, or `tammikuu 2025 – kesäkuu 2026` (spaced dash between words); one period
+    alone as its label. `periods` must be in chronological order."""
+    if not periods:
+        return ""
+    first, last = period_label(periods[0], lang), period_label(periods[-1], lang)
+    if len(periods) == 1 or first == last:
+        return first
+    dash = "–" if " " not in first + last else " – "
+    return f"{first}{dash}{last}"
+
+
+def is_sub_annual(period: str) -> bool:
+    """A month or a quarter: its change is said against the same period a year earlier."""
+    return period_kind(period) in ("month", "quarter")
 
 
 def shift_period(period: str, years: int) -> str | None:
@@ -142,10 +259,18 @@ def main_sentence(
     value: str,
     fraction: float | None,
     lang: str,
+    earlier: str = "",
 ) -> str:
-    """The municipality's sentence: direction in words, the change and the latest value."""
+    """The municipality's sentence: direction in words, the change and the latest value.
+
+    `period` is the label the reader sees. For a month or a quarter pass `earlier` (the label
+    of the same period a year before): the sentence then says the change is against it,
+    because "grew by 2 % in June" would read as a change from May.
+    """
     words = {"area": area, "title": title, "title_lower": lower_first(title)}
-    words.update(period=period, value=value)
+    words.update(period=period, value=value, earlier=earlier)
+    if earlier:
+        return _sub_annual_sentence(_, words, fraction, lang)
     if fraction is None:
         return _("{title} in {area} was {value} in {period}.").format(**words)
     words["change"] = change_text(fraction, lang)
@@ -157,17 +282,61 @@ def main_sentence(
     return _("{title} in {area} did not change in {period}: it was {value}.").format(**words)
 
 
-def comparison_sentence(
-    _: Gettext, *, area: str, period: str, value: str, fraction: float | None, lang: str
+def _sub_annual_sentence(
+    _: Gettext, words: dict[str, str], fraction: float | None, lang: str
 ) -> str:
-    """One comparison clause for the region or the country, same period as the municipality."""
+    if fraction is None:
+        return _(
+            "{title} in {area} was {value} in {period}; there is no figure for {earlier} to "
+            "compare with."
+        ).format(**words)
+    words["change"] = change_text(fraction, lang)
+    kind = direction(fraction)
+    if kind == "up":
+        return _(
+            "{title} in {area} was {value} in {period}, {change} higher than a year earlier "
+            "({earlier})."
+        ).format(**words)
+    if kind == "down":
+        return _(
+            "{title} in {area} was {value} in {period}, {change} lower than a year earlier "
+            "({earlier})."
+        ).format(**words)
+    return _(
+        "{title} in {area} was {value} in {period}, the same as a year earlier ({earlier})."
+    ).format(**words)
+
+
+def comparison_sentence(
+    _: Gettext,
+    *,
+    area: str,
+    period: str,
+    value: str,
+    fraction: float | None,
+    lang: str,
+    yearly: bool = True,
+) -> str:
+    """One comparison clause for the region or the country, same period as the municipality;
+    for a month or quarter (`yearly=False`) the change is against a year earlier, in words."""
     words = {"area": area, "period": period, "value": value}
     if not value:
+        if not yearly:
+            p_ = pgettext_for(lang)
+            return p_("month or quarter", "For {area} there is no figure for {period}.").format(
+                **words
+            )
         return _("For {area} there is no figure for {period}.").format(**words)
     if fraction is None:
         return _("In {area} it was {value}.").format(**words)
     words["change"] = change_text(fraction, lang)
     kind = direction(fraction)
+    if not yearly:
+        if kind == "up":
+            return _("In {area} it was {change} higher than a year earlier.").format(**words)
+        if kind == "down":
+            return _("In {area} it was {change} lower than a year earlier.").format(**words)
+        return _("In {area} it was the same as a year earlier.").format(**words)
     if kind == "up":
         return _("In {area} it grew by {change}.").format(**words)
     if kind == "down":
@@ -176,13 +345,27 @@ def comparison_sentence(
 
 
 def missing_sentence(
-    _: Gettext, *, area: str, title: str, period: str, reason: str, fetched: bool
+    _: Gettext,
+    *,
+    area: str,
+    title: str,
+    period: str,
+    reason: str,
+    fetched: bool,
+    lang: str = "",
+    yearly: bool = True,
 ) -> str:
     """Honest text when the latest figure is not there: a status symbol, or no rows at all."""
     words = {"area": area, "title": title, "title_lower": lower_first(title)}
     words.update(period=period, reason=reason)
     if not fetched:
         return _("No data: {title} has not been fetched for this municipality.").format(**words)
+    if not yearly and lang:
+        p_ = pgettext_for(lang)
+        return p_(
+            "month or quarter",
+            "There is no figure for {title_lower} in {area} for {period}: {reason}.",
+        ).format(**words)
     return _("There is no figure for {title_lower} in {area} for {period}: {reason}.").format(
         **words
     )

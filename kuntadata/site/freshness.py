@@ -88,7 +88,7 @@ def catalogue_facts(status: DatasetStatus | None, lang: str) -> dict[str, Any]:
             "stale_text": "",
         }
     return {
-        "latest": status.latest_period or "–",
+        "latest": fmt.period_label(status.latest_period, lang) if status.latest_period else "–",
         "updated": fmt.long_date(status.updated, lang) or _("not given by the source"),
         "fetched": fmt.long_date(status.fetched_at, lang),
         "cadence": _(CADENCES.get(status.cadence, status.cadence)),

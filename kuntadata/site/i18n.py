@@ -7,7 +7,8 @@ exactly the same translations. English msgids are the source text: an empty `msg
 back to the msgid, so `en/messages.po` mostly stays empty.
 
 To refresh the catalogues after editing templates or Python:
-    pybabel extract -F kuntadata/site/babel.cfg -k _ -k N_ -o /tmp/messages.pot .
+    pybabel extract -F kuntadata/site/babel.cfg -k _ -k N_ -k p_:1c,2 \\
+        -o /tmp/messages.pot .
     pybabel update -i /tmp/messages.pot -d kuntadata/site/locale --no-fuzzy-matching
 """
 
@@ -59,6 +60,16 @@ def translations(lang: str) -> Translations:
 def gettext_for(lang: str):
     """`_` for Python code that prepares page text (sentences, labels)."""
     return translations(lang).gettext
+
+
+def pgettext_for(lang: str):
+    """`pgettext(context, message)`: the same English text translated differently by context.
+    Bind it as `p_ = pgettext_for(lang)` so `pybabel extract -k p_:1c,2` finds the calls.
+
+    Used with the context "month or quarter" where Finnish says "vuodelta 2025" of a year but
+    must say "ajalta kesäkuu 2026" of a month, while the English stays "for {period}".
+    """
+    return translations(lang).pgettext
 
 
 def N_(message: str) -> str:

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from . import fmt
 from .card import merged_municipalities, responsible_label, theme_sections
-from .charts import ChartTexts, chart_template, fill_chart, vega_locale
+from .charts import ChartTexts, chart_frequency, chart_template, fill_chart, vega_locale
 from .context import Site, common
 from .downloads import chart_csv
 from .finance_gauge import finance_gauge
@@ -48,25 +48,38 @@ def area_label(site: Site, code: str, lang: str) -> dict[str, str]:
     return {"name": name, "other": other, "other_lang": other_lang}
 
 
+# The card shown first: how many people live here frames every other figure on the page.
+FIRST_CARD = ("population", "population")
+
+
 def _change_cell(series: Series | None, index: int, years: int, lang: str, _: Any) -> str:
+    """`+1,5 %` against the same period `years` earlier; for a month or quarter it names that
+    period (`+2,1 % (vrt. kesäkuu 2025)`), so it cannot be read as a change from last month."""
     if series is None or index < 0:
         return _("no data")
-    earlier = fmt.shift_period(series.periods[index], years)
+    period = series.periods[index]
+    earlier = fmt.shift_period(period, years)
     old = series.value_at(earlier) if earlier else None
     fraction = fmt.change(series.values[index], old)
     if fraction is None:
         return _("no data")
-    return fmt.percent(fraction, lang, signed=True)
+    text = fmt.percent(fraction, lang, signed=True)
+    if earlier and fmt.is_sub_annual(period):
+        compared = _("compared with {period}").format(period=fmt.period_label(earlier, lang))
+        text = f"{text} ({compared})"
+    return text
 
 
 def headline(site: Site, dataset: Dataset, indicator: Indicator, code: str, lang: str) -> dict:
-    """Latest value, its period, change over one and five years, rank among municipalities."""
+    """Latest value, its period, change over one and five years (against the same month or
+    quarter), rank among the municipalities that have a value in that period."""
     _ = gettext_for(lang)
     series = dataset.series.get((indicator.id, code))
     index = series.latest_known() if series is not None else -1
     ranks = dataset.ranks.get(indicator.id, {})
     rank = ranks.get("rank", {}).get(code)
     item: dict[str, Any] = {
+        "key": (dataset.id, indicator.id),
         "title": pick(indicator.title, lang),
         "unit": pick(indicator.unit, lang),
         "href": "",
@@ -79,9 +92,11 @@ def headline(site: Site, dataset: Dataset, indicator: Indicator, code: str, lang
     }
     if index >= 0:
         item["value"] = fmt.number(series.values[index], indicator.decimals, lang)
-        item["period"] = series.periods[index]
+        item["period"] = fmt.period_label(series.periods[index], lang)
         if rank and series.periods[index] == ranks.get("period"):
-            item["rank"] = _("{rank} of {count}").format(rank=rank, count=ranks["of"])
+            item["rank"] = _("{rank} of {count} municipalities with data").format(
+                rank=rank, count=ranks["of"]
+            )
     return item
 
 
@@ -128,8 +143,8 @@ def chart_block(
                                  fetched=False)
         ]  # fmt: skip
         return block, None
-    periods = sorted({p for s in series.values() if s for p in s.periods})
-    block["period"] = periods[0] if len(periods) == 1 else f"{periods[0]}–{periods[-1]}"
+    periods = fmt.sorted_periods(p for s in series.values() if s for p in s.periods)
+    block["period"] = fmt.period_span(periods, lang)
     latest = own.periods[-1]
     block["sentences"] = _sentences(site, lang, indicator, area_codes, names, series, latest)
     csv_path = site.chart_csv_path(lang, code, dataset.id, indicator.id)
@@ -143,25 +158,31 @@ def chart_block(
     if any(v is not None for v in own.values):
         block["has_chart"] = True
         present = [n for a, n in zip(area_codes, names, strict=True) if series[a]]
-        texts = ChartTexts(period=_("Period"), area=_("Area"), unit=unit)
+        texts = ChartTexts(period=_("Period"), area=_("Area"), unit=unit, lang=lang)
         kind = (dataset.meta.get("chart") or {}).get("type") or "line"
-        template = chart_template(kind, indicator.additive, indicator.decimals, texts)
+        template = chart_template(
+            kind, indicator.additive, indicator.decimals, texts, chart_frequency(periods)
+        )
         block["spec"] = Markup(fill_chart(template, block["csv_href"], present))
     return block, (csv_path, csv_text)
 
 
 def _sentences(site, lang, indicator, area_codes, names, series, latest) -> list[str]:
+    """The municipality's sentence and one per comparison area, all for `latest`; a month or
+    quarter is compared with the same month or quarter a year earlier, and says so."""
     _ = gettext_for(lang)
     title = pick(indicator.title, lang)
     unit = pick(indicator.unit, lang)
     own = series[area_codes[0]]
     index = own.periods.index(latest)
     value = own.values[index]
+    yearly = not fmt.is_sub_annual(latest)
+    label = fmt.period_label(latest, lang)
     if value is None:
         reason = symbol_meaning(site, own.status[index], lang)
         return [
-            fmt.missing_sentence(_, area=names[0], title=title, period=latest, reason=reason,
-                                 fetched=True)
+            fmt.missing_sentence(_, area=names[0], title=title, period=label, reason=reason,
+                                 fetched=True, lang=lang, yearly=yearly)
         ]  # fmt: skip
 
     def shown(v: float | None) -> str:
@@ -169,9 +190,10 @@ def _sentences(site, lang, indicator, area_codes, names, series, latest) -> list
 
     earlier = fmt.shift_period(latest, 1)
     fraction = fmt.change(value, own.value_at(earlier) if earlier else None)
+    earlier_label = "" if yearly or not earlier else fmt.period_label(earlier, lang)
     sentences = [
-        fmt.main_sentence(_, area=names[0], title=title, period=latest, value=shown(value),
-                          fraction=fraction, lang=lang)
+        fmt.main_sentence(_, area=names[0], title=title, period=label, value=shown(value),
+                          fraction=fraction, lang=lang, earlier=earlier_label)
     ]  # fmt: skip
     for code, name in zip(area_codes[1:], names[1:], strict=True):
         if code == "SSS":
@@ -180,8 +202,8 @@ def _sentences(site, lang, indicator, area_codes, names, series, latest) -> list
         other_value = other.value_at(latest) if other else None
         other_fraction = fmt.change(other_value, other.value_at(earlier)) if other else None
         sentences.append(
-            fmt.comparison_sentence(_, area=name, period=latest, value=shown(other_value),
-                                    fraction=other_fraction, lang=lang)
+            fmt.comparison_sentence(_, area=name, period=label, value=shown(other_value),
+                                    fraction=other_fraction, lang=lang, yearly=yearly)
         )  # fmt: skip
     return sentences
 
@@ -199,7 +221,7 @@ def _table(indicator, names, series, area_codes, periods, lang, title, _) -> dic
                 text = fmt.number(item.values[at], indicator.decimals, lang)
                 symbol = item.status[at] if item.values[at] is None else ""
             cells.append({"text": text or symbol or "–", "missing": not text})
-        rows.append({"period": period, "cells": cells})
+        rows.append({"period": fmt.period_label(period, lang), "cells": cells})
     caption = _("{title} ({unit}), {areas}").format(
         title=title, unit=pick(indicator.unit, lang), areas=", ".join(names)
     )
@@ -232,6 +254,7 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[tupl
             if csv_file:
                 files.append(csv_file)
                 page["csv_links"].append({"href": block["csv_href"], "title": block["title"]})
+    headlines.sort(key=lambda item: item["key"] != FIRST_CARD)  # stable: the rest keep order
     themes = theme_sections(site, THEME_TITLES, charts, lang)
     for theme in themes:
         if theme["key"] == "economy":

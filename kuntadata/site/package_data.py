@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import BuildError
+from . import fmt
 from .areas_view import AreaIndex, load_area_index
 
 THEMES = (
@@ -48,7 +49,8 @@ class Indicator:
 
 @dataclass
 class Series:
-    """One indicator for one area, periods ascending; `values[i]` is None when not published."""
+    """One indicator for one area, periods in chronological order (`fmt.period_key`: years,
+    quarters and months alike); `values[i]` is None when not published."""
 
     periods: list[str]
     values: list[float | None]
@@ -211,7 +213,9 @@ def _series(frame: pd.DataFrame, dimensions: list[dict[str, Any]]) -> dict:
         if total is None:
             total = sorted(totals[column].unique())[0] if len(totals) else ""
         totals = totals[totals[column] == total]
-    totals = totals.sort_values(["indicator", "area", "period"], kind="stable")
+    order = {p: i for i, p in enumerate(fmt.sorted_periods(totals["period"].unique()))}
+    totals = totals.assign(_order=totals["period"].map(order))
+    totals = totals.sort_values(["indicator", "area", "_order"], kind="stable")
     numbers = pd.to_numeric(totals["value"].replace("", None), errors="coerce")
     series: dict[tuple[str, str], Series] = {}
     for indicator, area, period, value, status in zip(
@@ -232,7 +236,11 @@ def _series(frame: pd.DataFrame, dimensions: list[dict[str, Any]]) -> dict:
 
 
 def _rank(dataset: Dataset, municipalities: set[str]) -> None:
-    """Rank municipalities (largest first) in each indicator's latest period, once."""
+    """Rank municipalities (largest first) in each indicator's latest period, once.
+
+    `of` is how many municipalities of the scope have a real value in that period (a status
+    symbol or no row does not count), so "3 of 293" says among how many the rank is.
+    """
     for indicator in dataset.indicators:
         latest, values = latest_values(dataset, indicator.id, municipalities)
         dataset.ranks[indicator.id] = {
@@ -245,11 +253,15 @@ def _rank(dataset: Dataset, municipalities: set[str]) -> None:
 def latest_values(
     dataset: Dataset, indicator_id: str, codes: Iterable[str]
 ) -> tuple[str, list[tuple[float, str]]]:
-    """The latest period any of `codes` has, and their (value, code) in it, largest first."""
+    """The latest period in which any of `codes` has a value, and their (value, code) in it,
+    largest first. A newer period published only as status symbols (`..` everywhere) is not
+    the ranking period: a rank "of 0" would say nothing."""
     found = [
         (code, s) for code in codes if (s := dataset.series.get((indicator_id, code))) is not None
     ]
-    latest = max((s.periods[-1] for _code, s in found if s.periods), default="")
+    latest = fmt.latest_period(
+        {s.periods[at] for _code, s in found if (at := s.latest_known()) >= 0}
+    )
     values = [(v, code) for code, s in found if (v := s.value_at(latest)) is not None]
     values.sort(key=lambda item: (-item[0], item[1]))
     return latest, values

@@ -95,7 +95,7 @@ def _column(dataset: Dataset, indicator: Indicator, lang: str) -> str:
     period = dataset.ranks.get(indicator.id, {}).get("period", "")
     unit = pick(indicator.unit, lang)
     return (
-        f"{pick(indicator.title, lang)} ({unit}, {period})"
+        f"{pick(indicator.title, lang)} ({unit}, {fmt.period_label(period, lang)})"
         if period
         else pick(indicator.title, lang)
     )
@@ -160,7 +160,7 @@ def indicator_page(
             "title": title,
             "unit": pick(indicator.unit, lang),
             "description": pick(indicator.description, lang),
-            "period": period,
+            "period": fmt.period_label(period, lang),
             "source": source,
             "dataset": dataset.text("title", lang),
             "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),
@@ -173,7 +173,7 @@ def indicator_page(
             root,
             root + csv_path,
             title,
-            period,
+            fmt.period_label(period, lang),
             values=tuple(v for v in map_values if v is not None),
         ),
         "rows": rows,

@@ -4,10 +4,14 @@ similar size, for every indicator.
 Why size classes: a rank of 250 of 309 says little when most of the 309 are ten times larger.
 Statistics Finland groups municipalities by population into seven classes (kuntakokoluokat);
 we use exactly those bounds so a reader can look the grouping up. A municipality's class comes
-from its latest population figure in the package: the `population` dataset (StatFin 11re)
-first, else THL Sotkanet's indicator 127 (`population_sotkanet_2009`). The year used is said
-on the page, because the two sources can be many years apart. A municipality whose population
-is not in the package is not put in any class; the page says so instead of guessing.
+from its current population: the latest figure of the `population` dataset (StatFin 11re,
+31 December), and only when StatFin has none for it, THL Sotkanet's indicator 127
+(`population_sotkanet_2009`, many years older). The page says which figure and year each
+class rests on. A municipality whose population is not in the package is not put in any
+class; the page says so instead of guessing.
+
+Ranks count only the municipalities of the scope with a real value in the ranking period, and
+the text says so ("3 of 293 municipalities with data").
 
 Everything is computed once per build (`site.cache`) and looked up per page.
 """
@@ -20,7 +24,7 @@ from typing import Any
 
 from . import fmt
 from .context import Site
-from .i18n import gettext_for
+from .i18n import gettext_for, pgettext_for
 from .package_data import Dataset, Indicator, latest_values, rank_positions
 
 # Statistics Finland's municipal size classes: [lower, upper) in residents.
@@ -132,18 +136,23 @@ def ranks_in_scope(site: Site, dataset: Dataset, indicator: Indicator) -> dict[s
 
 
 def position_text(site: Site, dataset: Dataset, indicator: Indicator, code: str, lang: str) -> str:
-    """One sentence: rank among all municipalities and among those of similar size."""
+    """One sentence: rank among all municipalities with data and among those of similar size."""
     _ = gettext_for(lang)
     ranks = ranks_in_scope(site, dataset, indicator)
     period = ranks["period"]
     name = site.areas.name(code, lang)
+    label = fmt.period_label(period, lang)
     if not period or code not in ranks["rank"]:
         if not period:
             return _("No position: no municipality has a figure for this indicator.")
-        return _("No position: {area} has no figure for {period}.").format(area=name, period=period)
-    overall = _("Position in {period} (largest first): {rank} of {count} municipalities").format(
-        period=period, rank=ranks["rank"][code], count=ranks["of"]
-    )
+        if fmt.is_sub_annual(period):
+            p_ = pgettext_for(lang)
+            return p_("month or quarter", "No position: {area} has no figure for {period}."
+                      ).format(area=name, period=label)  # fmt: skip
+        return _("No position: {area} has no figure for {period}.").format(area=name, period=label)
+    overall = _(
+        "Position in {period} (largest first): {rank} of {count} municipalities with data"
+    ).format(period=label, rank=ranks["rank"][code], count=ranks["of"])
     index = peer_index(site)
     if code not in index.size_class:
         return (
@@ -158,12 +167,65 @@ def position_text(site: Site, dataset: Dataset, indicator: Indicator, code: str,
     return (
         overall
         + "; "
-        + _("{rank} of {count} municipalities of similar size ({size_class}).").format(
+        + _("{rank} of {count} municipalities of similar size with data ({size_class}).").format(
             rank=ranks["class_rank"][size][code],
             count=ranks["class_of"][size],
             size_class=size_class_label(size, lang),
         )
     )
+
+
+def _source_name(dataset: Dataset, lang: str) -> str:
+    """`Tilastokeskus, väestörakenne (taulukko 11re)`: the attribution without `Lähde:`."""
+    text = dataset.text("attribution", lang)
+    for prefix in ("Lähde:", "Källa:", "Source:"):
+        text = text.removeprefix(prefix)
+    return text.strip()
+
+
+def class_basis(site: Site, lang: str) -> str:
+    """Which population figures the classes rest on: one sentence, the same on every page.
+
+    When every municipality has the StatFin figure of one year, that year is said; otherwise
+    each source and year with its number of municipalities, so a reader sees how many
+    classes rest on an older figure.
+    """
+    key = ("class_basis", lang)
+    if key in site.cache:
+        return site.cache[key]
+    _ = gettext_for(lang)
+    groups: dict[tuple[str, str], tuple[Dataset, int]] = {}
+    for figure in peer_index(site).population.values():
+        group = (figure.dataset.id, figure.period)
+        count = groups.get(group, (figure.dataset, 0))[1]
+        groups[group] = (figure.dataset, count + 1)
+    order = [d for d, _i in POPULATION_SOURCES]
+    ordered = sorted(
+        groups.items(),
+        key=lambda item: (order.index(item[0][0]) if item[0][0] in order else len(order),
+                          fmt.period_key(item[0][1])),
+    )  # fmt: skip
+    if len(ordered) == 1:
+        (_dataset_id, period), (dataset, _count) = ordered[0]
+        text = _("The classes use the municipalities' population in {year} ({source}).").format(
+            year=fmt.period_label(period, lang), source=_source_name(dataset, lang)
+        )
+    elif ordered:
+        parts = [
+            _("{source}, {year}: {count}").format(
+                source=_source_name(dataset, lang), year=fmt.period_label(period, lang),
+                count=fmt.number(count, 0, lang))
+            for (_dataset_id, period), (dataset, count) in ordered
+        ]  # fmt: skip
+        text = _(
+            "Each municipality's class is taken from its latest population figure in this "
+            "data, from Statistics Finland where it has one (municipalities per source and "
+            "year: {groups})."
+        ).format(groups="; ".join(parts))
+    else:
+        text = ""
+    site.cache[key] = text
+    return text
 
 
 def peers_explanation(site: Site, code: str, lang: str) -> str:
@@ -180,18 +242,24 @@ def peers_explanation(site: Site, code: str, lang: str) -> str:
             "Finland's municipal size classes ({classes})."
         ).format(area=name, classes=classes)
     size = index.size_class[code]
-    return _(
+    words = {
+        "area": name,
+        "population": fmt.number(figure.value, 0, lang),
+        "year": fmt.period_label(figure.period, lang),
+        "source": _source_name(figure.dataset, lang),
+        "count": len(index.members.get(size, [])),
+        "size_class": size_class_label(size, lang),
+        "classes": classes,
+    }
+    text = _(
         "Municipalities of similar size: {area} had {population} residents in {year} "
         "({source}), so it is compared with the {count} municipalities of {size_class} in "
-        "Statistics Finland's municipal size classes ({classes}). Each municipality's class is "
-        "taken from its latest population figure in this data (StatFin first, else THL "
-        "Sotkanet), so the years can differ."
-    ).format(
-        area=name,
-        population=fmt.number(figure.value, 0, lang),
-        year=figure.period,
-        source=figure.dataset.text("attribution", lang),
-        count=len(index.members.get(size, [])),
-        size_class=size_class_label(size, lang),
-        classes=classes,
-    )
+        "Statistics Finland's municipal size classes ({classes})."
+    ).format(**words)
+    if figure.dataset.id != POPULATION_SOURCES[0][0]:
+        text += " " + _(
+            "Statistics Finland's population figure for {area} is not in this data, so its "
+            "class comes from the {year} figure of {source}."
+        ).format(**words)
+    basis = class_basis(site, lang)
+    return f"{text} {basis}" if basis else text
