@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from kuntadata.paths import REPO_ROOT
 from kuntadata.site import build_site
@@ -406,6 +407,10 @@ def _whole_finland_site(root: Path) -> Any:
         writer.writeheader()
         writer.writerows(sotkanet)
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    spec = yaml.safe_load((REPO_ROOT / "datasets" / "population.yaml").read_text("utf-8"))
+    for resource in descriptor["resources"]:  # the attribution the real spec gives
+        if resource["name"] == "population":
+            resource["x-kuntadata"]["attribution"] = spec["attribution"]
     title = {"fi": "Väestö (THL)", "sv": "Befolkning (THL)", "en": "Population (THL)"}
     descriptor["resources"].append({
         "name": "population_sotkanet_2009", "path": "population_sotkanet_2009.csv",
@@ -442,12 +447,14 @@ def test_size_classes_use_the_current_statfin_population(tmp_path: Path) -> None
     assert peer_index(site).members[largest] == big
     text = peers_explanation(site, "KU091", "en").replace(NBSP, " ")
     assert (
-        f"Helsinki had 694,392 residents in 2025 (Statistics Finland, population structure), "
+        "Helsinki had 694,392 residents in 2025 (Statistics Finland, population structure, "
+        "table 11re), "
         f"so it is compared with the {len(big)} municipalities of 100,000 residents and over"
     ) in text
     assert (
         "from Statistics Finland where it has one (municipalities per source and year: "
-        "Statistics Finland, population structure, 2025: 307; THL, Sotkanet.fi, 2009: 1)."
+        "Statistics Finland, population structure, table 11re, 2025: 307; THL, Sotkanet.fi, "
+        "2009: 1)."
     ) in text
     kuopio = peers_explanation(site, "KU297", "fi").replace(NBSP, " ")
     population_2009 = f"{int(sotkanet['KU297']):,}".replace(",", " ")

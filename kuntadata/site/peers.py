@@ -18,6 +18,7 @@ Everything is computed once per build (`site.cache`) and looked up per page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -176,11 +177,12 @@ def position_text(site: Site, dataset: Dataset, indicator: Indicator, code: str,
 
 
 def _source_name(dataset: Dataset, lang: str) -> str:
-    """`Tilastokeskus, väestörakenne (taulukko 11re)`: the attribution without `Lähde:`."""
+    """`Tilastokeskus, väestörakenne, taulukko 11re`: the attribution without `Lähde:` and
+    without its own parentheses, because the sentences put the source in parentheses."""
     text = dataset.text("attribution", lang)
     for prefix in ("Lähde:", "Källa:", "Source:"):
         text = text.removeprefix(prefix)
-    return text.strip()
+    return re.sub(r"\s*\(([^()]*)\)$", r", \1", text.strip())
 
 
 def class_basis(site: Site, lang: str) -> str:
