@@ -282,6 +282,11 @@ def test_chart_has_a_time_axis_labelled_in_the_page_language(site: Path) -> None
         r'transform="translate\(([\d.]+),[\d.]+\)"[^>]*>([^<]*20\d\d)</text>', svg)}  # fmt: skip
     if "tammikuu 2026" in positions:  # months between the two Junes keep their place
         assert positions["kesäkuu 2025"] < positions["tammikuu 2026"] < positions["kesäkuu 2026"]
+    single = _chart_spec(site, "fi/kunta/091-helsinki/index.html",
+                         "unemployed_jobseekers-unemployed_jobseekers")  # fmt: skip
+    assert single["spec"]["encoding"]["x"]["field"] == "period_label"  # one month: no time axis
+    svg = _render_svg(single, site / "data/fi/kunta/091/unemployed_jobseekers.csv", "fi")
+    assert re.findall(r"<text[^>]*>([^<]*2026)</text>", svg).count("kesäkuu 2026") == 3
     yearly = _chart_spec(site, "sv/kunta/091-helsingfors/index.html", "families-family_size")
     assert yearly["encoding"]["x"]["axis"]["tickCount"] == {"interval": "year", "step": 1}
     svg = _render_svg(yearly, site / "data/sv/kunta/091/family_size.csv", "sv")

@@ -89,9 +89,18 @@ def _fmt(decimals: int) -> str:
 
 @lru_cache(maxsize=512)
 def chart_template(
-    kind: str, additive: bool, decimals: int, texts: ChartTexts, frequency: str = "year"
+    kind: str,
+    additive: bool,
+    decimals: int,
+    texts: ChartTexts,
+    frequency: str = "year",
+    single: bool = False,
 ) -> str:
-    """A Vega-Lite spec as JSON text with URL/AREAS sentinels (see `fill_chart`)."""
+    """A Vega-Lite spec as JSON text with URL/AREAS sentinels (see `fill_chart`).
+
+    `single`: the chart has one period only. There is no time to show then, and a bar that
+    spans its whole year across the chart reads badly, so the x axis is that one label.
+    """
     data = alt.UrlData(
         url=URL, format=alt.CsvDataFormat(type="csv", parse={"value": "number", "period": "string"})
     )
@@ -104,7 +113,9 @@ def chart_template(
         tickCount=TICKS[frequency],
         grid=False,
     )
-    if kind == "bar":  # a bar spans its period, labelled from its left edge; the tick at the
+    if single:
+        x = alt.X("period_label:N", title=texts.period, axis=alt.Axis(labelAngle=0))
+    elif kind == "bar":  # a bar spans its period, labelled from its left edge; the tick at the
         # end of the last bar starts a period with no bar, so it gets no label
         axis.labelAlign = "left"
         axis.labelExpr = f"datum.value < domain('x')[1] ? {label} : ''"

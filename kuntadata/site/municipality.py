@@ -160,8 +160,9 @@ def chart_block(
         present = [n for a, n in zip(area_codes, names, strict=True) if series[a]]
         texts = ChartTexts(period=_("Period"), area=_("Area"), unit=unit, lang=lang)
         kind = (dataset.meta.get("chart") or {}).get("type") or "line"
+        frequency = chart_frequency(periods)
         template = chart_template(
-            kind, indicator.additive, indicator.decimals, texts, chart_frequency(periods)
+            kind, indicator.additive, indicator.decimals, texts, frequency, len(periods) == 1
         )
         block["spec"] = Markup(fill_chart(template, block["csv_href"], present))
     return block, (csv_path, csv_text)
