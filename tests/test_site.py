@@ -261,3 +261,26 @@ def test_every_ui_string_is_translated() -> None:
         catalog = read_po(io.BytesIO(path.read_bytes()))
         untranslated = [m.id for m in catalog if m.id and not m.string]
         assert not untranslated, (lang, untranslated)
+
+
+def test_every_string_in_the_code_and_templates_has_a_translation() -> None:
+    """An English source text missing from the fi/sv catalogues would silently show English
+    on a Finnish page; extract every `_`, `N_` and `p_` (context) call like pybabel does."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    keywords = {"_": None, "N_": None, "p_": ((1, "c"), 2), "gettext": None}
+    method_map = [("kuntadata/site/**.py", "python"), ("site_templates/**.html", "jinja2")]
+    options = {"site_templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    used = {
+        (message if isinstance(message, str) else message[0], context)
+        for root in (".",)
+        for _file, _line, message, _comments, context in extract_from_dir(
+            root, method_map, options, keywords=keywords
+        )
+    }
+    for lang in ("fi", "sv"):
+        path = Path(f"kuntadata/site/locale/{lang}/LC_MESSAGES/messages.po")
+        catalog = read_po(io.BytesIO(path.read_bytes()))
+        known = {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in catalog if m.id}
+        assert not sorted(used - known, key=str), (lang, sorted(used - known, key=str))
