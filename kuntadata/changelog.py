@@ -1,16 +1,30 @@
-"""The data changelog: new periods and revised values between two builds of the package.
+"""The data changelog: what changed in the figures between two builds of the package.
 
 Statistics get revised (Statistics Finland republishes earlier years; THL recomputes
 indicators), and users — journalists especially — need to know what changed, not just see a
 new number. Each package build is compared with the previous package; the differences are
 appended to `data/changelog.csv`, which is committed with the snapshots (so it survives fresh
 clones and CI), and the whole changelog is carried in the package as resource `changes`.
+
+The changelog records what a reader of the data would call a change, not every row that
+differs:
+- new figures are summarised per indicator and period (`count` rows, `municipalities`), a
+  whole new dataset per period, a new indicator of an existing dataset as `new_indicator`;
+- a revision or a removal is one row per figure (old → new), because that is what a user
+  checks against a figure they have already quoted;
+- figures that only got a new id — the same area, period and value under another indicator
+  or dataset in the same build, as when an indicator id is renamed — are `moved`, one row per
+  indicator and period, never thousands of removals plus a "new period";
+- a column left out of the table that only ever held one value (a fixed filter such as
+  `age=SSS`) does not make the dataset unrecognisable: rows are still paired on the rest.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +43,19 @@ COLUMNS = [
     "old_status",
     "new_status",
     "count",
+    "municipalities",
+    "moved_from",
 ]
-CHANGE_KINDS = ("new_dataset", "new_period", "new_values", "revised", "removed")
+CHANGE_KINDS = (
+    "new_dataset",
+    "new_indicator",
+    "new_period",
+    "new_values",
+    "revised",
+    "removed",
+    "moved",
+    "restructured",
+)
 FIELDS = [
     {"name": "date", "type": "string", "description": "Fetch time of the data that changed"},
     {"name": "dataset", "type": "string"},
@@ -39,8 +64,10 @@ FIELDS = [
         "name": "change",
         "type": "string",
         "constraints": {"enum": list(CHANGE_KINDS)},
-        "description": "new_dataset, new_period (count = rows), new_values (more areas for a "
-        "period already published), revised (old → new), removed",
+        "description": "new_dataset (per period), new_indicator, new_period and new_values "
+        "(more figures for a period already published) per indicator and period; revised "
+        "(old → new) and removed per figure; moved (the same figures under a new id, "
+        "moved_from names the old one); restructured (the table's columns changed)",
     },
     {"name": "period", "type": "string"},
     {"name": "area", "type": "string", "description": "Area code (revised and removed rows)"},
@@ -50,81 +77,319 @@ FIELDS = [
     {"name": "old_status", "type": "string"},
     {"name": "new_status", "type": "string"},
     {"name": "count", "type": "integer", "description": "Rows summarised by this entry"},
+    {
+        "name": "municipalities",
+        "type": "integer",
+        "description": "Municipalities with figures in this entry (new and moved entries)",
+    },
+    {
+        "name": "moved_from",
+        "type": "string",
+        "description": "dataset/indicator the figures of a moved entry were published under",
+    },
 ]
+# The columns every dataset table has; the rest of the primary key are dimension columns.
+FIXED_KEY = ("area", "period", "indicator")
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Rows of one dataset in a comparable shape: area, period, indicator, dims, value, status.
+
+    `old_periods`/`old_indicators` describe the old table, so added rows can be told apart as
+    a new period, more figures for a known period, or a new indicator; None for a new dataset
+    (and for a dataset left out of the new build, whose `date` is empty).
+    """
+
+    dataset: str
+    date: str
+    frame: pd.DataFrame
+    old_periods: frozenset[str] | None = None
+    old_indicators: frozenset[str] | None = None
 
 
 def diff_packages(old_dir: Path, new_dir: Path) -> list[dict[str, Any]]:
-    """Every change from the package in `old_dir` to the one in `new_dir` (same layout)."""
+    """Every change from the package in `old_dir` to the one in `new_dir` (same layout).
+
+    A dataset missing from the new package is not recorded as removed: a dataset is left out
+    of a build when its snapshot does not match its spec, and comes back with the next good
+    fetch. Its rows still count as the source of a move.
+    """
     old_descriptor = _descriptor(old_dir)
     new_descriptor = _descriptor(new_dir)
     if new_descriptor is None:
         return []
-    old_resources = {r["name"]: r for r in (old_descriptor or {}).get("resources", [])}
+    old_resources = {
+        r["name"]: r for r in (old_descriptor or {}).get("resources", []) if r.get("x-kuntadata")
+    }
     entries: list[dict[str, Any]] = []
+    added: list[_Rows] = []
+    removed: list[_Rows] = []
     for resource in new_descriptor["resources"]:
         meta = resource.get("x-kuntadata")
         if not meta:
             continue
-        date = meta.get("fetched_at", "")
-        old = old_resources.get(resource["name"])
+        dataset, date = meta["dataset"], meta.get("fetched_at", "")
+        key = resource["schema"]["primaryKey"]
+        old = old_resources.pop(resource["name"], None)
+        new_frame = _read(new_dir / resource["path"])
         if old is None:
-            if old_descriptor is not None:
-                entries.append(_entry(date, meta["dataset"], "", "new_dataset"))
+            if old_descriptor is not None:  # the first build is the start, not a change
+                added.append(_Rows(dataset, date, _long(new_frame, key)))
             continue
-        entries.extend(
-            _diff_resource(
-                old_dir / old["path"],
-                new_dir / resource["path"],
-                resource["schema"]["primaryKey"],
-                meta["dataset"],
-                date,
-            )
-        )
+        old_frame, new_frame = _comparable(_read(old_dir / old["path"]), new_frame)
+        if old_frame is None:
+            # The dataset changed shape (a dimension added or split): rows cannot be paired.
+            entries.append(_entry(date, dataset, "", "restructured", count=len(new_frame)))
+            continue
+        entries.extend(_diff_resource(old_frame, new_frame, key, dataset, date, added, removed))
+    for gone in old_resources.values():  # left out of this build: only the source of a move
+        frame = _long(_read(old_dir / gone["path"]), gone["schema"]["primaryKey"])
+        removed.append(_Rows(gone["x-kuntadata"]["dataset"], "", frame))
+    entries.extend(_moves_and_additions(added, removed))
     return entries
 
 
 def _diff_resource(
-    old_path: Path, new_path: Path, key: list[str], dataset: str, date: str
+    old: pd.DataFrame,
+    new: pd.DataFrame,
+    key: list[str],
+    dataset: str,
+    date: str,
+    added: list[_Rows],
+    removed: list[_Rows],
 ) -> list[dict[str, Any]]:
-    old = _read(old_path)
-    new = _read(new_path)
-    if set(key) - set(old.columns) or list(old.columns) != list(new.columns):
-        # The dataset changed shape (a dimension added or removed): rows cannot be paired.
-        return [_entry(date, dataset, "", "new_dataset", count=len(new))]
+    """Revisions of one dataset as entries; its added and removed rows go to `added` and
+    `removed`, to be told apart from moves once every dataset has been compared."""
+    key = [c for c in key if c in new.columns]
     merged = old.merge(new, on=key, how="outer", suffixes=("_old", "_new"), indicator=True)
-    dims = [c for c in key if c not in ("area", "period", "indicator")]
-    entries: list[dict[str, Any]] = []
-    old_periods = set(zip(old["indicator"], old["period"], strict=True))
-    added = merged[merged["_merge"] == "right_only"]
-    for (indicator, period), group in added.groupby(["indicator", "period"], sort=True):
-        kind = "new_values" if (indicator, period) in old_periods else "new_period"
-        entries.append(_entry(date, dataset, indicator, kind, period=period, count=len(group)))
     both = merged[merged["_merge"] == "both"]
-    changed = both[
-        (both["value_old"] != both["value_new"]) | (both["status_old"] != both["status_new"])
+    unchanged = [
+        _same_value(old_value, new_value) and old_status == new_status
+        for old_value, new_value, old_status, new_status in zip(
+            both["value_old"], both["value_new"], both["status_old"], both["status_new"],
+            strict=True,
+        )
+    ]  # fmt: skip
+    changed = both[~pd.Series(unchanged, index=both.index, dtype=bool)]
+    new_rows = merged[merged["_merge"] == "right_only"].rename(
+        columns={"value_new": "value", "status_new": "status"}
+    )
+    old_rows = merged[merged["_merge"] == "left_only"].rename(
+        columns={"value_old": "value", "status_old": "status"}
+    )
+    added.append(
+        _Rows(
+            dataset,
+            date,
+            _long(new_rows, key),
+            frozenset(old["period"]),
+            frozenset(old["indicator"]),
+        )
+    )
+    removed.append(_Rows(dataset, date, _long(old_rows, key)))
+    dims = [c for c in key if c not in FIXED_KEY]
+    return [
+        _entry(
+            date,
+            dataset,
+            record["indicator"],
+            "revised",
+            period=record["period"],
+            area=record["area"],
+            dimensions=_dims(record, dims),
+            old_value=record["value_old"],
+            new_value=record["value_new"],
+            old_status=record["status_old"],
+            new_status=record["status_new"],
+            count=1,
+        )
+        for record in changed.to_dict("records")
     ]
-    removed = merged[merged["_merge"] == "left_only"]
-    # a removed row's new side is empty (NaN), written as ""
-    for change, rows in (("revised", changed), ("removed", removed)):
-        for row in rows.itertuples(index=False):
-            record = row._asdict()
-            entries.append(
-                _entry(
-                    date,
-                    dataset,
-                    record["indicator"],
-                    change,
-                    period=record["period"],
-                    area=record["area"],
-                    dimensions=_dims(record, dims),
-                    old_value=record["value_old"],
-                    new_value=record["value_new"],
-                    old_status=record["status_old"],
-                    new_status=record["status_new"],
-                    count=1,
+
+
+def _moves_and_additions(added: list[_Rows], removed: list[_Rows]) -> list[dict[str, Any]]:
+    """Removed rows that reappear elsewhere become one `moved` entry per indicator and period;
+    what is left is recorded as new (summarised) and removed (per figure)."""
+    entries: list[dict[str, Any]] = []
+    pools: dict[tuple[str, str, str], tuple[_Rows, pd.DataFrame]] = {}
+    for rows in added:
+        for (indicator, period), group in rows.frame.groupby(["indicator", "period"], sort=True):
+            pools[(rows.dataset, indicator, period)] = (rows, group)
+    taken: dict[tuple[str, str, str], set[int]] = {}
+    for rows in removed:
+        for (indicator, period), group in rows.frame.groupby(["indicator", "period"], sort=True):
+            target = _move_target(rows.dataset, indicator, period, group, pools, taken)
+            if target is not None:
+                (new_rows, matched), indexes = target
+                taken.setdefault((new_rows.dataset, matched, period), set()).update(indexes)
+                entries.append(
+                    _entry(
+                        new_rows.date,
+                        new_rows.dataset,
+                        matched,
+                        "moved",
+                        period=period,
+                        count=len(group),
+                        municipalities=_municipalities(group),
+                        moved_from=f"{rows.dataset}/{indicator}",
+                    )
                 )
-            )
+                continue
+            if not rows.date:
+                continue  # a dataset left out of the build: not a removal (diff_packages)
+            entries.extend(_removed_entries(rows, group))
+    for rows in added:
+        entries.extend(_added_entries(rows, taken))
     return entries
+
+
+def _move_target(
+    dataset: str,
+    indicator: str,
+    period: str,
+    group: pd.DataFrame,
+    pools: dict[tuple[str, str, str], tuple[_Rows, pd.DataFrame]],
+    taken: dict[tuple[str, str, str], set[int]],
+) -> tuple[tuple[_Rows, str], set[int]] | None:
+    """The added indicator (same period, another id) holding every removed figure, if any.
+
+    All-or-nothing per indicator and period, and at least one non-zero figure: one matching 0
+    somewhere else is a coincidence, a whole column of the same figures is a move.
+    """
+    if not any(_number(v) for v in group["value"]):
+        return None
+    wanted = _signatures(group)
+    for (pool_dataset, pool_indicator, pool_period), (rows, pool) in pools.items():
+        if pool_period != period or (pool_dataset, pool_indicator) == (dataset, indicator):
+            continue
+        used = taken.get((pool_dataset, pool_indicator, pool_period), set())
+        free = pool[~pool.index.isin(used)]
+        by_signature: dict[tuple[str, str, str], list[int]] = {}
+        for index, signature in zip(free.index, _signatures(free), strict=True):
+            by_signature.setdefault(signature, []).append(index)
+        indexes: set[int] = set()
+        for signature in wanted:
+            candidates = by_signature.get(signature)
+            if not candidates:
+                break
+            indexes.add(candidates.pop())
+        else:
+            return (rows, pool_indicator), indexes
+    return None
+
+
+def _removed_entries(rows: _Rows, group: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        _entry(
+            rows.date,
+            rows.dataset,
+            record["indicator"],
+            "removed",
+            period=record["period"],
+            area=record["area"],
+            dimensions=record["dims"],
+            old_value=record["value"],
+            old_status=record["status"],
+            count=1,
+        )
+        for record in group.to_dict("records")
+    ]
+
+
+def _added_entries(rows: _Rows, taken: dict[tuple[str, str, str], set[int]]) -> list[dict]:
+    """New figures summarised: per period for a new dataset, else per indicator and period."""
+    frame = rows.frame
+    used = set().union(*(v for (d, _i, _p), v in taken.items() if d == rows.dataset))
+    frame = frame[~frame.index.isin(used)]
+    if frame.empty:
+        return []
+    if rows.old_periods is None:
+        return [
+            _entry(rows.date, rows.dataset, "", "new_dataset", period=period, count=len(group),
+                   municipalities=_municipalities(group))
+            for period, group in frame.groupby("period", sort=True)
+        ]  # fmt: skip
+    entries = []
+    for (indicator, period), group in frame.groupby(["indicator", "period"], sort=True):
+        if indicator not in (rows.old_indicators or ()):
+            kind = "new_indicator"
+        elif period in rows.old_periods:
+            kind = "new_values"  # the period is known: more areas or breakdowns for it
+        else:
+            kind = "new_period"
+        entries.append(
+            _entry(rows.date, rows.dataset, indicator, kind, period=period, count=len(group),
+                   municipalities=_municipalities(group))
+        )  # fmt: skip
+    return entries
+
+
+def _comparable(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """Both tables on the same columns, or None for the old one when they cannot be paired.
+
+    A column on one side only is dropped when it holds a single value there (a fixed filter
+    such as `age=SSS` that stopped being written out): it tells no rows apart.
+    """
+    for frame, other in ((old, new), (new, old)):
+        for column in frame.columns:
+            if column not in other.columns and frame[column].nunique() > 1:
+                return None, new
+    common = [c for c in new.columns if c in old.columns]
+    if {*FIXED_KEY, "value", "status"} - set(common):
+        return None, new
+    return old[common], new[common]
+
+
+def _long(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """area, period, indicator, dims (`col=value;…`), value, status — a shape any two datasets
+    share, so a figure can be followed from one dataset to another."""
+    dims = [c for c in key if c not in FIXED_KEY and c in frame.columns]
+    frame = frame.reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "area": frame["area"],
+            "period": frame["period"],
+            "indicator": frame["indicator"],
+            "dims": [_dims(r, dims) for r in frame[dims].to_dict("records")] if dims else "",
+            "value": frame["value"].fillna(""),
+            "status": frame["status"].fillna(""),
+        }
+    )
+
+
+def _signatures(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """What identifies a figure across ids: its area, number and status (the period is
+    matched separately; dimension columns may be named differently in another dataset)."""
+    return [
+        (area, _canonical(value), status)
+        for area, value, status in zip(frame["area"], frame["value"], frame["status"], strict=True)
+    ]
+
+
+def _municipalities(frame: pd.DataFrame) -> int:
+    return int(frame.loc[frame["area"].str.startswith("KU"), "area"].nunique())
+
+
+def _same_value(old: Any, new: Any) -> bool:
+    """Equal as numbers: `10573` and `10573.0` written by two versions of the package stage
+    are the same figure, not a revision."""
+    return _canonical(old) == _canonical(new)
+
+
+def _canonical(value: Any) -> str:
+    number = _number(value)
+    if number is None:
+        return _text(value)
+    return repr(number) if number != 0 else "0"
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
 
 
 def append_changelog(path: Path, entries: list[dict[str, Any]]) -> None:
@@ -137,6 +402,7 @@ def append_changelog(path: Path, entries: list[dict[str, Any]]) -> None:
 
 
 def read_changelog(path: Path) -> list[dict[str, Any]]:
+    """The committed changelog's rows (columns added later read as empty)."""
     if not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as handle:
@@ -152,8 +418,7 @@ def write_changelog(path: Path, rows: list[dict[str, Any]]) -> None:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return frame
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def _descriptor(directory: Path) -> dict[str, Any] | None:
