@@ -113,8 +113,8 @@ def test_publish_workflow_steps_record_and_show_a_revision(tmp_path, pxweb_serve
     site = build(repo, "site", "--base-url", "https://example.github.io/fork/")
     assert site.returncode == 0, site.stdout + site.stderr
     page = (repo / "_site/en/uutta/index.html").read_text("utf-8")
-    assert "Families, Helsinki, 2021: revised from 160,797 to .." in page
+    assert "Families 2021: revised: Families, Helsinki 160,797 → .." in page
     fi = (repo / "_site/fi/uutta/index.html").read_text("utf-8")
-    assert f"Perheitä, Helsinki, 2021: korjattu, aiemmin 160{NBSP}797, nyt .." in fi
+    assert f"Perheet 2021: korjattu: Perheitä, Helsinki 160{NBSP}797 → .." in fi
     feed = (repo / "_site/en/feed.xml").read_text("utf-8")
     assert "<id>https://example.github.io/fork/en/uutta/</id>" in feed

@@ -185,18 +185,17 @@ def test_whats_new_lists_revised_value_and_new_period(tmp_path, monkeypatch, pxw
 
     fi = page_text(site, "fi/uutta/index.html")
     day = datetime.fromisoformat(date.replace("Z", "+00:00"))
-    assert re.search(rf"{day.day}\.{day.month}\.{day.year} ?: Perheet", fi)
+    assert f"{day.day}.{day.month}.{day.year} Perheet 2022: uusi vuosi, 309 kuntaa" in fi
     assert (
-        f"Perheitä, Helsinki, 2021: korjattu, aiemmin 160{NBSP}797, nyt .. (tietoa ei ole "
-        "saatu, se on liian epävarma esitettäväksi tai se on salassapidettävä)." in fi
+        f"Perheet 2021: korjattu: Perheitä, Helsinki 160{NBSP}797 → .. (tietoa ei ole "
+        "saatu, se on liian epävarma esitettäväksi tai se on salassapidettävä)" in fi
     )
-    assert "Perheitä: uudet luvut ajalta 2022 (421 lukua)." in fi
     sv = page_text(site, "sv/uutta/index.html")
-    assert f"Familjer, Helsingfors, 2021: reviderad från 160{NBSP}797 till .." in sv
+    assert f"Familjer 2021: reviderat: Familjer, Helsingfors 160{NBSP}797 → .." in sv
     en = page_text(site, "en/uutta/index.html")
-    assert "Families, Helsinki, 2021: revised from 160,797 to .." in en
-    assert "Families: new figures for 2022 (421 figures)." in en
-    assert en.index("new figures for 2022") < en.index("revised from 160,797")
+    assert "Families 2021: revised: Families, Helsinki 160,797 → .." in en
+    assert "Families 2022: new year, 309 municipalities" in en
+    assert en.index("Families 2022: new year") < en.index("revised: Families, Helsinki")
 
     feed = ET.parse(site / "en/feed.xml").getroot()
     assert feed.tag == f"{ATOM}feed"
@@ -205,17 +204,17 @@ def test_whats_new_lists_revised_value_and_new_period(tmp_path, monkeypatch, pxw
     self_link = feed.find(f"{ATOM}link[@rel='self']")
     assert self_link.get("href") == "https://kuntadata.github.io/kuntadata/en/feed.xml"
     entries = feed.findall(f"{ATOM}entry")
-    assert len(entries) == 1  # one release (date × dataset)
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [  # one per dataset and period
+        "Families 2022: new year, 309 municipalities",
+        "Families 2021: revised: Families, Helsinki 160,797 → .. (data not available, too "
+        "uncertain to be presented, or confidential)",
+    ]
     entry = entries[0]
     assert entry.findtext(f"{ATOM}id").startswith(
         "https://kuntadata.github.io/kuntadata/en/uutta/#"
     )
     assert entry.findtext(f"{ATOM}updated") == day.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert feed.findtext(f"{ATOM}updated") == entry.findtext(f"{ATOM}updated")
-    assert entry.findtext(f"{ATOM}title").endswith(": Families")
-    assert "Families, Helsinki, 2021: revised from 160,797 to .." in entry.findtext(
-        f"{ATOM}content"
-    )
 
 
 def test_fork_logo_is_shown_with_the_site_title_as_alt_text(tmp_path: Path) -> None:
