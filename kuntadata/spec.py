@@ -76,6 +76,7 @@ class DatasetSpec:
     cadence: str = "yearly"
     next_release: str = ""
     derived: tuple[Indicator, ...] = ()
+    not_applicable: dict[str, Any] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -192,6 +193,7 @@ def load_dataset_spec(path: Path) -> DatasetSpec:
         written_against=data.get("written_against") or {},
         cadence=data.get("cadence", "yearly"),
         next_release=str(data.get("next_release") or ""),
+        not_applicable=data.get("not_applicable") or {},
     )
 
 

@@ -315,6 +315,7 @@ def base_meta(
         "fetched_at": provenance["fetched_at"],
         "verified": spec.verified,
         "coverage_note": spec.source.get("coverage_note") or {},
+        **({"not_applicable": spec.not_applicable} if spec.not_applicable else {}),
         "chart": {
             "type": spec.chart.get("type", "line"),
             "indicators": spec.chart.get("indicators") or [i.id for i in spec.indicators],

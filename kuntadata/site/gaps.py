@@ -1,11 +1,18 @@
-"""The data-gaps list of a municipality page: every indicator of the package this
-municipality lacks a figure for, and why.
+"""The data-gaps list of a municipality page: every indicator of the site this municipality
+lacks a figure for, grouped by kind, and why.
 
 Why a list of its own: a reader looking for a figure should not have to open every chart's
-table to learn that it is confidential, suppressed as a too-small count, or simply not
-fetched for this municipality. The reasons come from the data, never guessed: a row with an
-empty value carries the source's symbol (`status`), explained by the package's `x-status`;
-no rows at all means the dataset was not fetched for this area (docs/architecture.md).
+table to learn that it is confidential, suppressed as a too-small count, not yet fetched, or
+that the statistic does not apply here at all. The reasons come from the data, never guessed:
+- a row with an empty value carries the source's symbol (`status`), explained by the
+  package's `x-status`; the symbol decides the kind (`...` confidential, `suppressed` too
+  small, `.` does not apply, the rest missing);
+- no rows at all means the dataset was not fetched for this area (docs/architecture.md), and
+  a spec in the package's `x-pending` has not been fetched for anyone yet;
+- unless the dataset's spec declares the area `not_applicable` with a reason (Åland holds no
+  municipal elections under the Finnish Election Act): then it is "does not apply", with
+  that reason, not "not fetched".
+The page says "complete" only when every kind is empty, pending specs included.
 """
 
 from __future__ import annotations
@@ -13,9 +20,23 @@ from __future__ import annotations
 from typing import Any
 
 from ..symbols import status_meaning
+from . import fmt
+from .card import pending_datasets
 from .context import Site
-from .i18n import gettext_for
+from .i18n import N_, gettext_for
 from .package_data import Dataset, Indicator, pick
+
+# Kinds in the order the page lists them, with their headings.
+KINDS = {
+    "pending": N_("Not yet fetched"),
+    "not_applicable": N_("Does not apply"),
+    "confidential": N_("Confidential"),
+    "too_small": N_("Too small to publish"),
+    "missing": N_("Missing"),
+}
+SYMBOL_KINDS = {"...": "confidential", "suppressed": "too_small", ".": "not_applicable"}
+
+Reason = dict[str, str]
 
 
 def symbol_meaning(site: Site, symbol: str, lang: str) -> str:
@@ -24,32 +45,72 @@ def symbol_meaning(site: Site, symbol: str, lang: str) -> str:
     return pick(meaning, lang) if meaning else status_meaning(symbol, lang)
 
 
-def data_gaps(site: Site, code: str, lang: str) -> list[dict[str, Any]]:
-    """One entry per indicator with gaps: title, link to its block, reasons with periods."""
+def data_gaps(site: Site, code: str, lang: str) -> dict[str, Any]:
+    """`kinds`: the non-empty kinds in KINDS order, each with its heading and one entry per
+    indicator (title, dataset, link to its block, reasons with periods); `count`: how many
+    indicators have any gap; `complete`: no gap of any kind."""
     _ = gettext_for(lang)
-    gaps = []
+    found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
+    with_gaps: set[tuple[str, str]] = set()
     for dataset in site.package.datasets:
+        not_applicable = not_applicable_reason(site, dataset, code, lang)
         for indicator in dataset.indicators:
-            reasons = _reasons(site, dataset, indicator, code, lang, _)
-            if reasons:
-                charted = indicator in dataset.charted
-                gaps.append({
+            by_kind = _reasons(site, dataset, indicator, code, lang, _)
+            if by_kind and not_applicable:  # declared in the spec: one reason, that one
+                by_kind = {"not_applicable": [{"symbol": "", "periods": "",
+                                               "text": not_applicable}]}  # fmt: skip
+            charted = indicator in dataset.charted
+            for kind, reasons in by_kind.items():
+                found[kind].append({
                     "title": pick(indicator.title, lang),
                     "dataset": dataset.text("title", lang),
                     "href": f"#{dataset.id}-{indicator.id}" if charted else "",
                     "reasons": reasons,
                 })  # fmt: skip
-    return gaps
+                with_gaps.add((dataset.id, indicator.id))
+    for item in _pending(site, lang, _):
+        found["pending"].append(item)
+        with_gaps.add((item["dataset_id"], item["indicator_id"]))
+    kinds = [
+        {"kind": kind, "id": f"gaps-{kind.replace('_', '-')}", "title": _(title),
+         "entries": found[kind], "count": len(found[kind])}
+        for kind, title in KINDS.items()
+        if found[kind]
+    ]  # fmt: skip
+    return {"kinds": kinds, "count": len(with_gaps), "complete": not kinds}
+
+
+def covers(site: Site, areas: list[str], code: str) -> bool:
+    """Whether `code` is one of `areas` or lies in one of them (its region, sub-region or
+    wellbeing services county; `SSS` covers every municipality)."""
+    wanted = set(areas)
+    if code in wanted or "SSS" in wanted:
+        return True
+    area = site.areas.get(code)
+    if area is None:
+        return False
+    return bool({area.region, area.subregion, area.wellbeing_county} & wanted)
+
+
+def not_applicable_reason(site: Site, dataset: Dataset, code: str, lang: str) -> str:
+    """The spec's `not_applicable.reason` when it covers `code`, else '' (public: a chart
+    block can say the same instead of "not fetched")."""
+    declared = dataset.meta.get("not_applicable") or {}
+    if not declared or not covers(site, list(declared.get("areas") or []), code):
+        return ""
+    return pick(declared.get("reason"), lang)
 
 
 def _reasons(
     site: Site, dataset: Dataset, indicator: Indicator, code: str, lang: str, _: Any
-) -> list[dict[str, str]]:
+) -> dict[str, list[Reason]]:
+    """This indicator's gaps for `code` by kind (an empty dict when it has every figure)."""
     series = dataset.series.get((indicator.id, code))
     if series is None or not series.periods:
-        return [{"symbol": "", "periods": "",
-                 "text": _("not fetched for this municipality (no rows in the data)")}]  # fmt: skip
-    reasons = []
+        return {"pending": [{"symbol": "", "periods": "",
+                             "text": _("not fetched for this municipality (no rows in the "
+                                       "data)")}]}  # fmt: skip
+    by_kind: dict[str, list[Reason]] = {}
     by_symbol: dict[str, list[str]] = {}
     for period, value, symbol in zip(series.periods, series.values, series.status, strict=True):
         if value is None:
@@ -60,19 +121,44 @@ def _reasons(
             if symbol
             else _("no value and no symbol from the source")
         )
-        reasons.append({"symbol": symbol, "periods": _period_ranges(periods), "text": text})
+        by_kind.setdefault(SYMBOL_KINDS.get(symbol, "missing"), []).append(
+            {"symbol": symbol, "periods": _period_ranges(periods, lang), "text": text}
+        )
     latest = dataset.ranks.get(indicator.id, {}).get("period", "")
     if latest and latest not in series.periods:
-        reasons.append({"symbol": "", "periods": latest,
-                        "text": _("no row for the latest period of the other "
-                                  "municipalities")})  # fmt: skip
-    return reasons
+        by_kind.setdefault("missing", []).append(
+            {"symbol": "", "periods": fmt.period_label(latest, lang),
+             "text": _("no row for the latest period of the other municipalities")}
+        )  # fmt: skip
+    return by_kind
 
 
-def _period_ranges(periods: list[str]) -> str:
-    """`2006–2009, 2012` for consecutive years; other periods listed as they are."""
+def _pending(site: Site, lang: str, _: Any) -> list[dict[str, Any]]:
+    """Indicators of the package's `x-pending` specs: written but not fetched for any area.
+    The same on every page of a language, so prepared once per build."""
+    key = ("gaps-pending", lang)
+    if key not in site.cache:
+        reason = _("not yet fetched: the specification has not yet been verified against the "
+                   "live source")  # fmt: skip
+        site.cache[key] = [
+            {
+                "title": pick(indicator.get("title"), lang) or str(indicator.get("id", "")),
+                "dataset": pick(item.get("title"), lang) or str(item.get("dataset", "")),
+                "href": f"#pending-{item.get('dataset', '')}",
+                "reasons": [{"symbol": "", "periods": "", "text": reason}],
+                "dataset_id": str(item.get("dataset", "")),
+                "indicator_id": str(indicator.get("id", "")),
+            }
+            for item in pending_datasets(site)
+            for indicator in item.get("indicators") or []
+        ]
+    return site.cache[key]
+
+
+def _period_ranges(periods: list[str], lang: str) -> str:
+    """`2006–2009, 2012` for consecutive years; months and quarters listed in words."""
     if not all(p.isdigit() for p in periods):
-        return ", ".join(periods)
+        return ", ".join(fmt.period_label(p, lang) for p in periods)
     years = sorted(int(p) for p in periods)
     parts: list[str] = []
     start = previous = years[0]

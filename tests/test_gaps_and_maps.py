@@ -1,0 +1,148 @@
+"""Data gaps by kind and "does not apply" from the spec: each test reads a built page and
+checks what a reader sees.
+
+The project is built by the real stages from committed inputs: the areas reference, MML's
+boundaries, the municipal elections 2021 turnout snapshot (no rows for Åland's 16
+municipalities) with its spec and `not_applicable` key, and the income snapshot (Brändö's
+children's low-income rate for 2024 is published as `...`, confidential). One clearly marked
+TEST INPUT: an unverified spec without a snapshot, so the package lists it in `x-pending`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kuntadata.areas import load_areas
+from kuntadata.package import build_package
+from kuntadata.paths import REPO_ROOT, ProjectPaths
+from kuntadata.site import build_site
+from kuntadata.spec import load_dataset_specs
+
+try:
+    from tests.site_fixtures import site_config
+except ModuleNotFoundError:  # pytest run without the repository root on sys.path
+    from site_fixtures import site_config
+
+BUILT = datetime(2026, 11, 23, tzinfo=UTC)
+TURNOUT_SPEC = REPO_ROOT / "datasets" / "municipal_election_turnout_2021.yaml"
+# Åland (MK21, 16 municipalities) and six mainland ones; Kauniainen is small enough to circle.
+SCOPE = ("MK21", "KU091", "KU049", "KU092", "KU235", "KU297", "KU853", "KU837")
+PENDING_SPEC = """\
+# TEST INPUT: a spec written but never fetched (no snapshot), so it is pending everywhere.
+title: {fi: "Testiaineisto: liikunta", sv: "Testdata: motion", en: "Test data: exercise"}
+theme: wellbeing
+verified: false
+source:
+  kind: sotkanet
+indicators:
+  - id: test_too_little_exercise
+    select: "5527"
+    title: {fi: Liian vähän liikkuvat (TESTI), sv: För lite motion (TEST),
+            en: Too little exercise (TEST)}
+    unit: {fi: "%", sv: "%", en: "%"}
+    decimals: 1
+"""
+
+
+def turnout_project(root: Path) -> ProjectPaths:
+    """Package and site of SCOPE built by the real stages from the committed snapshots."""
+    raw = REPO_ROOT / "data" / "raw"
+    parts = ("classification/areas", "geo/municipalities", "statfin/income",
+             "files/municipal_election_turnout_2021")  # fmt: skip
+    for part in parts:
+        shutil.copytree(raw / part, root / "data" / "raw" / part)
+    (root / "datasets").mkdir()
+    shutil.copy(TURNOUT_SPEC, root / "datasets" / TURNOUT_SPEC.name)
+    shutil.copy(REPO_ROOT / "datasets" / "income.yaml", root / "datasets" / "income.yaml")
+    (root / "datasets" / "test_exercise.yaml").write_text(PENDING_SPEC, encoding="utf-8")
+    for name in ("content", "site_templates"):
+        (root / name).symlink_to(REPO_ROOT / name, target_is_directory=True)
+    paths = ProjectPaths(root)
+    config = site_config(scope=SCOPE)
+    areas = load_areas(paths.raw / "classification" / "areas")
+    build_package(paths, config, load_dataset_specs(paths.datasets), areas)
+    build_site(paths, config, built_at=BUILT)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return turnout_project(tmp_path_factory.mktemp("gaps-maps")).site
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def words(markup: str) -> str:
+    """The text a reader sees, tags dropped and white space collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup))).strip()
+
+
+def gaps_by_kind(markup: str) -> dict[str, list[str]]:
+    """Heading of each kind in the data-gaps section → the text of each of its entries."""
+    section = re.search(r'<section class="gaps".*?</section>', markup, re.S).group(0)
+    kinds: dict[str, list[str]] = {}
+    for chunk in section.split("<h3")[1:]:
+        heading = words(chunk[chunk.index(">") + 1 : chunk.index("</h3>")])
+        kinds[heading] = [words(e) for e in re.findall(r"<li>(.*?)</ul>\s*</li>", chunk, re.S)]
+    return kinds
+
+
+def test_gaps_are_not_complete_while_specs_are_pending(site: Path) -> None:
+    markup = page(site, "fi/kunta/091-helsinki")
+    section = words(re.search(r'<section class="gaps".*?</section>', markup, re.S).group(0))
+    assert "Kaikista sivuston tunnusluvuista on tälle kunnalle luku" not in section
+    kinds = gaps_by_kind(markup)
+    assert list(kinds) == ["Ei vielä haettu (1)"]  # Helsinki has every income and turnout figure
+    assert kinds["Ei vielä haettu (1)"] == [
+        "Liian vähän liikkuvat (TESTI) (Testiaineisto: liikunta): ei vielä haettu: aineiston "
+        "määrittelyä ei ole vielä tarkistettu lähdettä vasten"
+    ]
+    assert 'href="#pending-test_exercise"' in markup  # to the pending block of its theme
+    assert 'id="pending-test_exercise"' in markup
+    english = gaps_by_kind(page(site, "en/kunta/091-helsinki"))
+    assert list(english) == ["Not yet fetched (1)"]
+
+
+def test_turnout_in_aland_does_not_apply_with_the_reason_from_the_spec(site: Path) -> None:
+    reason = yaml.safe_load(TURNOUT_SPEC.read_text(encoding="utf-8"))["not_applicable"]["reason"]
+    headings = {"fi": "Ei koske tätä kuntaa (2)", "sv": "Gäller inte kommunen (2)",
+                "en": "Does not apply (2)"}  # fmt: skip
+    turnout = {"fi": "Äänestysprosentti", "sv": "Valdeltagande", "en": "Voting turnout"}
+    for lang, path in (("fi", "fi/kunta/035-brando"), ("sv", "sv/kunta/035-brando"),
+                       ("en", "en/kunta/035-brando")):  # fmt: skip
+        kinds = gaps_by_kind(page(site, path))
+        entries = kinds[headings[lang]]
+        assert any(e.startswith(turnout[lang] + " (") and e.endswith(reason[lang])
+                   for e in entries), entries  # fmt: skip
+        pending = next((v for k, v in kinds.items() if k.startswith(("Ei vielä", "Ännu", "Not"))))
+        assert not any(e.startswith(turnout[lang]) for e in pending)  # not "not fetched"
+    kinds = gaps_by_kind(page(site, "fi/kunta/035-brando"))
+    assert kinds["Salassa pidettävä (1)"] == [
+        "Lasten pienituloisuusaste (Tulot): 2024: ... tieto on salassapidettävä"
+    ]  # the real `...` cell of table 12c4 (income snapshot)
+    mainland = gaps_by_kind(page(site, "fi/kunta/297-kuopio"))
+    assert not any(k.startswith("Ei koske") for k in mainland)
+
+
+def test_not_applicable_needs_area_codes_and_a_reason(tmp_path: Path) -> None:
+    from kuntadata.errors import SpecError
+    from kuntadata.spec import load_dataset_spec
+
+    spec = load_dataset_spec(TURNOUT_SPEC)
+    assert spec.not_applicable["areas"] == ["MK21"]
+    assert set(spec.not_applicable["reason"]) == {"fi", "sv", "en"}
+    text = TURNOUT_SPEC.read_text(encoding="utf-8")
+    broken = tmp_path / TURNOUT_SPEC.name
+    broken.write_text(text.replace("  areas: [MK21]\n", "  areas: [Ahvenanmaa]\n"), "utf-8")
+    with pytest.raises(SpecError) as caught:
+        load_dataset_spec(broken)
+    assert "not_applicable.areas[0]: 'Ahvenanmaa' does not match" in caught.value.problems[0]
