@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark of the data pipeline for whole Finland, against the local PxWeb emulator.
 
-Prints: fetch seconds and API calls (with the theoretical minimum: 1 ?config + 3 metadata
-GETs + ceil(cells / maxCells) POSTs per dataset), package-stage seconds and rows. The
-emulator serves table 12c1 from Statistics Finland's complete real PX file, so "whole
-Finland" here is every area of that table: the country, 19 regions, 69 sub-regions,
-23 wellbeing services counties and 309 municipalities (2023 division).
+Prints, for table 12c1: fetch seconds and API calls (with the theoretical minimum: 1 ?config
++ 3 metadata GETs + ceil(cells / maxCells) POSTs per dataset), package-stage seconds and
+rows. The emulator serves 12c1 from Statistics Finland's complete real PX file, so "whole
+Finland" there is every area of that table: the country, 19 regions, 69 sub-regions, 23
+wellbeing services counties and 309 municipalities (2023 division).
+
+Then the same for every dataset whose table the emulator serves from a real whole-country
+recording (11re, 11ra, 121w, 14ww, 12bs, 12r5 and 12c1), fetched together as the committed
+snapshots were seeded, and the whole committed package (every dataset of data/raw/).
 
     python bench/pipeline.py                 # published limit (120 000 cells per query)
     python bench/pipeline.py --max-cells 5000 --runs 3
@@ -24,7 +28,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "tests")]
+sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "scripts")]
 
 from project import make_project  # noqa: E402
 from pxweb_server import PxWebServer  # noqa: E402
@@ -71,6 +75,58 @@ def one_run(max_cells: int) -> dict[str, float]:
         }
 
 
+def seedable_run() -> dict[str, float]:
+    """Fetch and package every StatFin dataset with a real recording, as seeding does."""
+    from seed_snapshots import population_plan, seeded_datasets
+
+    with tempfile.TemporaryDirectory() as tmp, PxWebServer() as server:
+        server.config.update(maxCalls=10_000)
+        os.environ["KUNTADATA_STATFIN_URL"] = server.url
+        names = tuple(seeded_datasets(load_dataset_specs(REPO / "datasets")))
+        paths = ProjectPaths(make_project(Path(tmp), names))
+        config = load_site_config(paths.site_config)
+        specs = load_dataset_specs(paths.datasets)
+        areas = load_areas(paths.raw / AREAS_DIR)
+        client = HttpClient()
+        started = time.perf_counter()
+        summary = fetch_datasets(
+            paths,
+            config,
+            specs,
+            areas,
+            client=client,
+            report=lambda _: None,
+            plans={"population": population_plan(areas)},
+        )
+        fetch_seconds = time.perf_counter() - started
+        assert not summary.failed, summary.outcomes
+        started = time.perf_counter()
+        package = build_package(paths, config, specs, areas)
+        return {
+            "datasets": len(specs),
+            "fetch_s": fetch_seconds,
+            "calls": client.calls,
+            "package_s": time.perf_counter() - started,
+            "rows": package.rows,
+        }
+
+
+def committed_run() -> dict[str, float]:
+    """The package stage over every committed snapshot (what `build.py all` does offline)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copy(REPO / "site.yaml", root / "site.yaml")
+        shutil.copytree(REPO / "datasets", root / "datasets")
+        shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
+        paths = ProjectPaths(root)
+        config = load_site_config(paths.site_config)
+        specs = load_dataset_specs(paths.datasets)
+        areas = load_areas(paths.raw / AREAS_DIR)
+        started = time.perf_counter()
+        package = build_package(paths, config, specs, areas)
+        return {"package_s": time.perf_counter() - started, "rows": package.rows}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-cells", type=int, default=120_000)
@@ -90,6 +146,25 @@ def main() -> None:
     print(
         f"  package: {statistics.median(r['package_s'] for r in runs):.2f} s, "
         f"{first['rows']:,} rows (validation included)"
+    )
+    seeded = [seedable_run() for _ in range(args.runs)]
+    print(
+        f"every recorded whole-country StatFin dataset ({seeded[0]['datasets']} datasets), "
+        "fetched from the emulator and packaged:"
+    )
+    print(
+        f"  fetch:   {statistics.median(r['fetch_s'] for r in seeded):.2f} s, "
+        f"{seeded[0]['calls']} API calls"
+    )
+    print(
+        f"  package: {statistics.median(r['package_s'] for r in seeded):.2f} s, "
+        f"{seeded[0]['rows']:,} rows"
+    )
+    committed = [committed_run() for _ in range(args.runs)]
+    print(
+        f"committed snapshots (data/raw/, every dataset): package "
+        f"{statistics.median(r['package_s'] for r in committed):.2f} s, "
+        f"{committed[0]['rows']:,} rows"
     )
 
 
