@@ -304,3 +304,66 @@ def test_full_card_page_passes_axe(card_server: str, watched: Watched) -> None:
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
     violations = results.response["violations"]
     assert violations == [], results.generate_report()
+
+
+@pytest.fixture(scope="module")
+def turnout_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """tests/test_gaps_and_maps.py's site: the real 2021 turnout, Åland without figures."""
+    try:
+        from tests.test_gaps_and_maps import turnout_project
+    except ModuleNotFoundError:  # pytest run without the repository root on sys.path
+        from test_gaps_and_maps import turnout_project
+    paths = turnout_project(tmp_path_factory.mktemp("turnout-browser"))
+    httpd, base = serve_in_thread(paths.site)
+    yield base
+    httpd.shutdown()
+    httpd.server_close()
+
+
+MAP_FILLS = """() => {
+  const fills = {areas: {}, legend: {}};
+  document.querySelectorAll('.map svg .role-legend-symbol path').forEach(function (p) {
+    fills.legend[p.__data__.datum.value] = p.getAttribute('fill');
+  });
+  document.querySelectorAll('.map svg .role-mark path').forEach(function (p) {
+    const datum = p.__data__ && p.__data__.datum;
+    if (datum && datum.properties) fills.areas[datum.properties.code] = p.getAttribute('fill');
+  });
+  const box = document.querySelector('.map svg').getBoundingClientRect();
+  fills.size = [box.width, box.height];
+  return fills;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_turnout_map_paints_aland_grey_as_no_data(
+    turnout_server: str, watched: Watched, width: int
+) -> None:
+    """Åland's municipalities have no 2021 turnout (empty in the CSV): their fill is the grey
+    of the legend's "ei tietoa" entry, never the lowest class; Helsinki's fill is the colour
+    of the legend entry whose range holds its turnout. The map is large enough to read."""
+    page = watched.page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(turnout_server + "fi/indikaattori/turnout/")
+    playwright_api.expect(page.locator(".map[data-rendered=true]")).to_have_count(1, timeout=15000)
+    fills = page.evaluate(MAP_FILLS)
+    legend, areas = fills["legend"], fills["areas"]
+    no_data = legend["ei tietoa"]
+    assert no_data == "#d9d9d9"
+    assert areas["KU035"] == areas["KU478"] == no_data  # Brändö, Maarianhamina
+    assert len(areas) == 23 and list(areas.values()).count(no_data) == 16  # all of Åland
+    csv_text = page.request.get(turnout_server + "data/fi/indikaattori/turnout.csv").text()
+    helsinki = next(r for r in csv.DictReader(io.StringIO(csv_text)) if r["area_code"] == "KU091")
+    value = float(helsinki["value"])
+    holding = [
+        label for label in legend if label != "ei tietoa"
+        and (bounds := [numbers_in(b, "fi") for b in label.split("–")])
+        and bounds[0] <= value <= bounds[-1]
+    ]  # fmt: skip
+    assert len(holding) == 1, (value, list(legend))
+    assert areas["KU091"] == legend[holding[0]] != no_data
+    map_width, map_height = fills["size"]
+    if width == 1280:
+        assert map_height >= 600  # ~600 px of map under the legend
+    else:
+        assert map_width >= 340  # the full column on a phone

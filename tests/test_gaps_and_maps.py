@@ -1,5 +1,6 @@
-"""Data gaps by kind and "does not apply" from the spec: each test reads a built page and
-checks what a reader sees.
+"""Data gaps by kind, "does not apply" from the spec, the indicator map's classes and the
+locator map: each test reads a built page (or the map spec it carries) and checks what a
+reader sees.
 
 The project is built by the real stages from committed inputs: the areas reference, MML's
 boundaries, the municipal elections 2021 turnout snapshot (no rows for Åland's 16
@@ -10,11 +11,14 @@ TEST INPUT: an unverified spec without a snapshot, so the package lists it in `x
 
 from __future__ import annotations
 
+import csv
 import html
+import json
 import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -23,6 +27,7 @@ from kuntadata.areas import load_areas
 from kuntadata.package import build_package
 from kuntadata.paths import REPO_ROOT, ProjectPaths
 from kuntadata.site import build_site
+from kuntadata.site.maps import NO_DATA_FILL, map_classes
 from kuntadata.spec import load_dataset_specs
 
 try:
@@ -34,6 +39,7 @@ BUILT = datetime(2026, 11, 23, tzinfo=UTC)
 TURNOUT_SPEC = REPO_ROOT / "datasets" / "municipal_election_turnout_2021.yaml"
 # Åland (MK21, 16 municipalities) and six mainland ones; Kauniainen is small enough to circle.
 SCOPE = ("MK21", "KU091", "KU049", "KU092", "KU235", "KU297", "KU853", "KU837")
+PRIMARY = "#0b4f8a"  # site_config()'s theme colour
 PENDING_SPEC = """\
 # TEST INPUT: a spec written but never fetched (no snapshot), so it is pending everywhere.
 title: {fi: "Testiaineisto: liikunta", sv: "Testdata: motion", en: "Test data: exercise"}
@@ -131,6 +137,85 @@ def test_turnout_in_aland_does_not_apply_with_the_reason_from_the_spec(site: Pat
     ]  # the real `...` cell of table 12c4 (income snapshot)
     mainland = gaps_by_kind(page(site, "fi/kunta/297-kuopio"))
     assert not any(k.startswith("Ei koske") for k in mainland)
+
+
+def map_spec(site: Path, lang: str, indicator: str) -> dict[str, Any]:
+    markup = page(site, f"{lang}/indikaattori/{indicator}")
+    text = re.search(r'id="indicator-map-spec">(.*?)</script>', markup, re.S).group(1)
+    return json.loads(text)
+
+
+def ranked_values(site: Path, indicator: str) -> dict[str, str]:
+    with (site / f"data/fi/indikaattori/{indicator}.csv").open(encoding="utf-8") as handle:
+        return {row["area_code"]: row["value"] for row in csv.DictReader(handle)}
+
+
+def test_map_legend_has_the_classes_of_the_values_and_grey_no_data(site: Path) -> None:
+    values = ranked_values(site, "turnout")
+    assert values["KU035"] == "" and values["KU478"] == ""  # Åland: no row, empty in the CSV
+    shown = sorted(float(v) for v in values.values() if v)
+    assert len(shown) == 7  # the mainland municipalities of SCOPE
+    spec = map_spec(site, "fi", "turnout")
+    scale = spec["encoding"]["fill"]["scale"]
+    assert scale["domain"][-1] == "ei tietoa" and scale["range"][-1] == NO_DATA_FILL
+    low = f"{shown[0]:.1f}".replace(".", ",")
+    high = f"{shown[-1]:.1f}".replace(".", ",")
+    assert scale["domain"][0].startswith(low) and scale["domain"][-2].endswith(high)
+    assert NO_DATA_FILL not in scale["range"][:-1]
+    english = map_spec(site, "en", "turnout")["encoding"]["fill"]["scale"]["domain"]
+    assert english[-1] == "no data" and english[0].startswith(f"{shown[0]:.1f}")
+
+
+def test_map_classes_are_labelled_with_their_values_and_empty_ones_left_out() -> None:
+    # test input: six zeros and 1 … 4; quintile breaks 0, 1 and 3
+    classes = map_classes((0, 0, 0, 0, 0, 0, 1, 2, 3, 4), 0, "fi")
+    assert [c.label for c in classes] == ["", "0", "1–2", "3–4"]  # nothing is below 0
+    assert [c.upper for c in classes] == [0, 1, 3, None]
+    assert classes[-1].colour == "#440154"  # the largest values darkest
+    assert [c.label for c in map_classes((-2.5, 1.25), 1, "en")] == ["−2.5 – 1.2"]
+    assert map_classes((), 1, "fi") == ()
+
+
+def locator(markup: str) -> str:
+    return re.search(r'<svg[^>]*class="locator-map".*?</svg>', markup, re.S).group(0)
+
+
+def points(path_data: str) -> list[tuple[int, int]]:
+    """Absolute points of the locator's `M x y l dx dy … z` path data."""
+    found = []
+    for ring in re.findall(r"M([^l]+)l([^z]*)z", path_data):
+        x, y = (int(v) for v in ring[0].split())
+        found.append((x, y))
+        moves = [int(v) for v in re.findall(r"-?\d+", ring[1])]
+        for dx, dy in zip(moves[::2], moves[1::2], strict=True):
+            x, y = x + dx, y + dy
+            found.append((x, y))
+    return found
+
+
+def test_locator_map_shows_the_municipality_in_its_region(site: Path) -> None:
+    labels = {
+        "fi/kunta/091-helsinki": "Kartta: Helsinki Uudenmaan maakunnassa",
+        "sv/kunta/091-helsingfors": "Karta: Helsingfors i landskapet Nyland",
+        "en/kunta/091-helsinki": "Map: Helsinki in the region of Uusimaa",
+        "fi/kunta/035-brando": "Kartta: Brändö Ahvenanmaan maakunnassa",
+    }
+    for path, label in labels.items():
+        svg = locator(page(site, path))
+        assert f'role="img" aria-label="{label}"' in svg
+        assert len(svg.encode("utf-8")) < 3000  # a few KB at most, inline
+    svg = locator(page(site, "fi/kunta/091-helsinki"))
+    region, own = re.findall(r'<path d="([^"]+)" fill="([^"]+)"', svg)
+    assert own[1] == PRIMARY and region[1] != PRIMARY
+    width, height = (int(v) for v in re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).groups())
+    outline, helsinki = points(region[0]), points(own[0])
+    assert min(x for x, _y in outline) <= 12 and max(x for x, _y in outline) >= width - 12
+    centre_x = sum(x for x, _y in helsinki) / len(helsinki)
+    centre_y = sum(y for _x, y in helsinki) / len(helsinki)
+    assert 0.4 * width < centre_x < 0.75 * width  # Helsinki: mid-coast of Uusimaa
+    assert centre_y > 0.5 * height  # on the south coast, the lower half of the drawing
+    assert "<circle" not in svg
+    assert "<circle" in locator(page(site, "fi/kunta/235-kauniainen"))  # 6 km²: circled
 
 
 def test_not_applicable_needs_area_codes_and_a_reason(tmp_path: Path) -> None:

@@ -241,19 +241,13 @@ def test_indicator_page_has_a_map_joined_to_its_csv(site: Path) -> None:
     html = (site / "fi/indikaattori/families/index.html").read_text(encoding="utf-8")
     spec_text = re.search(r'id="indicator-map-spec">(.*?)</script>', html, re.S).group(1)
     spec = json.loads(spec_text)
-    layers = spec["layer"]
     assert spec["data"]["url"] == "../../../data/geo/municipalities.topo.json"
-    lookup = layers[0]["transform"][0] if "transform" in layers[0] else spec["transform"][0]
+    lookup = spec["transform"][0]
     assert lookup["lookup"] == "properties.code"
     assert lookup["from"]["data"]["url"] == "../../../data/fi/indikaattori/families.csv"
-    calculate = next(t for t in layers[0]["transform"] if "calculate" in t)["calculate"]
-    assert json.loads(calculate) == "ei tietoa"  # the grey "no data" legend entry
-    scale = layers[1]["encoding"]["color"]["scale"]  # viridis classes, dark = large
-    assert scale["type"] == "threshold" and scale["range"][-1] == "#440154"
-    assert (
-        scale["domain"] == sorted(scale["domain"])
-        and len(scale["range"]) == len(scale["domain"]) + 1
-    )
+    scale = spec["encoding"]["fill"]["scale"]  # viridis classes (dark = large), then grey
+    assert scale["domain"][-1] == "ei tietoa" and scale["range"][-1] == "#d9d9d9"
+    assert scale["range"][-2] == "#440154" and len(scale["range"]) == len(scale["domain"])
     text = text_of(site, "fi/indikaattori/families/index.html")
     assert "© Maanmittauslaitos, CC BY 4.0" in text
     assert "Pertunmaa liitettiin kuntaan Mäntyharju vuonna 2025" in text
@@ -317,7 +311,7 @@ def test_map_classes_are_quintiles_of_the_values_shown() -> None:
 
     values = tuple(float(v) for v in range(1, 101))  # test input: 1 … 100
     assert class_breaks(values, 0) == (21.0, 41.0, 61.0, 81.0)
-    assert class_breaks((1.0, 2.0), 0) == ()  # too few to classify: a continuous scale
+    assert class_breaks((1.0, 2.0), 0) == ()  # too few to classify: one class (map_classes)
     assert len(CLASS_COLOURS) == 5
 
 

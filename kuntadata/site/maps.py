@@ -12,6 +12,7 @@ from typing import Any
 import altair as alt
 from markupsafe import Markup
 
+from . import fmt
 from .i18n import gettext_for
 from .meta import script_safe
 from .package_data import pick
@@ -41,28 +42,58 @@ def site_map(site: Any) -> SiteMap | None:
 
 
 def _site_map(site: Any) -> SiteMap | None:
-    resource = next(
-        (r for r in site.package.descriptor.get("resources", []) if r.get("name") == BOUNDARIES),
-        None,
-    )
-    path = site.package.directory / (resource or {}).get("path", "")
-    if resource is None or not path.is_file():
+    loaded = boundaries(site)
+    if loaded is None:
         return None
-    geojson = json.loads(path.read_text(encoding="utf-8"))
-    division = int(resource.get("x-division-year") or 0)
+    geojson, division = loaded
+    merged = merged_since(site, geojson, division, set(site.municipalities))
+    topology = simplified_topology(geojson, set(site.municipalities), merged)
+    return SiteMap(topology_json(topology), merged, division)
+
+
+def boundaries(site: Any) -> tuple[dict[str, Any], int] | None:
+    """The package's `municipality_boundaries` GeoJSON and its division year (read once per
+    build: the indicator maps and the locator maps both start from it); None without one."""
+    if "boundaries" not in site.cache:
+        resource = next(
+            (r for r in site.package.descriptor.get("resources", [])
+             if r.get("name") == BOUNDARIES),
+            None,
+        )  # fmt: skip
+        path = site.package.directory / (resource or {}).get("path", "")
+        if resource is None or not path.is_file():
+            site.cache["boundaries"] = None
+        else:
+            geojson = json.loads(path.read_text(encoding="utf-8"))
+            site.cache["boundaries"] = (geojson, int(resource.get("x-division-year") or 0))
+    return site.cache["boundaries"]
+
+
+def merged_since(
+    site: Any, geojson: dict[str, Any], division: int, codes: set[str]
+) -> dict[str, str]:
+    """Municipalities drawn in the boundaries but merged after their division year into one of
+    `codes` (old code → new code), to be dissolved into their successor."""
     present = {"KU" + str(f["properties"][CODE_PROPERTY]).zfill(3) for f in geojson["features"]}
-    scope = set(site.municipalities)
-    merged = {
+    return {
         old: new
         for old, new, year in site.areas.mergers
-        if old in present and new in scope and year and int(year) > division
+        if old in present and new in codes and year and int(year) > division
     }
-    topology = simplified_topology(geojson, scope, merged)
-    return SiteMap(topology_json(topology), merged, division)
 
 
 # Viridis in five classes, light for small values and dark for large (colour-blind safe).
 CLASS_COLOURS = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
+
+
+@dataclass(frozen=True)
+class MapClass:
+    """One legend entry: values below `upper` (the last class: no upper bound) and at or above
+    the previous class's `upper`; `label` is the range of the values actually in it."""
+
+    upper: float | None
+    label: str
+    colour: str
 
 
 def class_breaks(values: tuple[float, ...], decimals: int) -> tuple[float, ...]:
@@ -79,65 +110,97 @@ def class_breaks(values: tuple[float, ...], decimals: int) -> tuple[float, ...]:
     return tuple(sorted({round(c, decimals) for c in cuts}))
 
 
+def map_classes(values: tuple[float, ...], decimals: int, lang: str) -> tuple[MapClass, ...]:
+    """The colour classes of a map: quintiles (fewer when values repeat or are few), each
+    labelled with the lowest and highest value it holds as the CSV publishes them, so a
+    legend entry never claims a range no municipality is in. Classes no value falls in are
+    left out of the legend; their colours stay where they were, so darker still means more."""
+    shown = sorted(float(f"{v:.{decimals}f}") for v in values)
+    if not shown:
+        return ()
+    breaks = class_breaks(tuple(shown), decimals)
+    count = len(breaks) + 1
+    colours = [CLASS_COLOURS[round(i * 4 / (count - 1))] if count > 1 else CLASS_COLOURS[2]
+               for i in range(count)]  # fmt: skip
+    classes = []
+    for index in range(count):
+        lower = breaks[index - 1] if index else None
+        upper = breaks[index] if index < len(breaks) else None
+        members = [v for v in shown
+                   if (lower is None or v >= lower) and (upper is None or v < upper)]  # fmt: skip
+        label = _range_label(members[0], members[-1], decimals, lang) if members else ""
+        classes.append(MapClass(upper, label, colours[index]))
+    return tuple(classes)
+
+
+def _range_label(low: float, high: float, decimals: int, lang: str) -> str:
+    """`51,1–53,7`; one value alone; spaced dash when a minus sign would touch it."""
+    first, last = fmt.number(low, decimals, lang), fmt.number(high, decimals, lang)
+    if first == last:
+        return first
+    return f"{first} – {last}" if low < 0 or high < 0 else f"{first}–{last}"
+
+
+def _class_expression(classes: tuple[MapClass, ...], no_data: str) -> str:
+    """Vega expression naming the class of `datum.number`: the same thresholds as
+    `map_classes`, and the no-data entry for an empty, unparsable or missing value."""
+    expression = json.dumps(classes[-1].label if classes else no_data, ensure_ascii=False)
+    for item in reversed(classes[:-1]):
+        label = json.dumps(item.label, ensure_ascii=False)
+        expression = f"datum.number < {item.upper!r} ? {label} : ({expression})"
+    missing = json.dumps(no_data, ensure_ascii=False)
+    return f"!isValid(datum.number) || !isFinite(datum.number) ? {missing} : ({expression})"
+
+
 @lru_cache(maxsize=256)
 def map_template(
-    decimals: int, texts: tuple[str, str, str, str], breaks: tuple[float, ...] = ()
+    decimals: int, texts: tuple[str, str, str, str], classes: tuple[MapClass, ...] = ()
 ) -> str:
-    """Vega-Lite spec with URL sentinels: municipalities coloured by `value` of the ranked CSV
-    (lookup on the area code). Every municipality is first drawn grey (the "no data" legend
-    entry, always shown), then those with a value are drawn over it in colour."""
+    """Vega-Lite spec with URL sentinels: each municipality filled by its class (lookup on the
+    area code in the ranked CSV). One layer and one legend: the classes, then "no data" in
+    grey, always shown. The CSV's empty value is converted explicitly (`toNumber("")` is
+    null), so a municipality without a figure can never fall into the lowest class."""
     unit, area, no_data, rank = texts
     geo = alt.UrlData(url=GEO_URL, format=alt.TopoDataFormat(type="topojson", feature=OBJECT))
     values = alt.UrlData(
         url=DATA_URL,
-        format=alt.CsvDataFormat(type="csv", parse={"value": "number", "rank": "string"}),
+        format=alt.CsvDataFormat(type="csv", parse={"value": "string", "rank": "string"}),
     )
-    base = alt.Chart(geo).transform_lookup(
-        lookup="properties.code",
-        from_=alt.LookupData(data=values, key="area_code",
-                             fields=["area_name", "value", "rank", "period"]),
-    )  # fmt: skip
-    shape = {"stroke": "#ffffff", "strokeWidth": 0.4}
-    missing = (
-        base.transform_calculate(status=json.dumps(no_data, ensure_ascii=False))
-        .mark_geoshape(**shape)
-        .encode(
-            fill=alt.Fill("status:N", title=None,
-                          scale=alt.Scale(domain=[no_data], range=[NO_DATA_FILL]),
-                          legend=alt.Legend(orient="top")),
-            tooltip=[alt.Tooltip("area_name:N", title=area)],
+    legend = [c for c in classes if c.label]
+    missing = json.dumps(no_data, ensure_ascii=False)
+    chart = (
+        alt.Chart(geo)
+        .transform_lookup(
+            lookup="properties.code",
+            from_=alt.LookupData(data=values, key="area_code",
+                                 fields=["area_name", "value", "rank"]),
         )
-    )  # fmt: skip
-    known = (
-        base.transform_filter("isValid(datum.value)")
-        .mark_geoshape(**shape)
+        .transform_calculate(number="toNumber(datum.value)")
+        .transform_calculate(group=_class_expression(classes, no_data))
+        .transform_calculate(
+            shown=f"isValid(datum.number) && isFinite(datum.number) ? "
+                  f"format(datum.number, ',.{decimals}f') : {missing}"
+        )
+        .mark_geoshape(stroke="#ffffff", strokeWidth=0.5)
         .encode(
-            color=alt.Color("value:Q", title=unit, scale=_colour_scale(breaks),
-                            legend=alt.Legend(orient="top", format=f",.{decimals}f",
-                                              symbolType="square")),
+            fill=alt.Fill("group:N", title=unit,
+                          scale=alt.Scale(domain=[c.label for c in legend] + [no_data],
+                                          range=[c.colour for c in legend] + [NO_DATA_FILL]),
+                          legend=alt.Legend(orient="top", columns=2, symbolType="square",
+                                            symbolSize=200, labelLimit=220)),
             tooltip=[alt.Tooltip("area_name:N", title=area),
-                     alt.Tooltip("value:Q", title=unit, format=f",.{decimals}f"),
+                     alt.Tooltip("shown:N", title=unit),
                      alt.Tooltip("rank:N", title=rank)],
         )
-    )  # fmt: skip
-    chart = (
-        alt.layer(missing, known)
         .project(type="transverseMercator", rotate=[-27, 0, 0])
-        .properties(width=320, height=540)
-    )
+        .properties(width="container", height="container")
+    )  # fmt: skip
     spec = chart.to_dict()
+    spec["autosize"] = {"type": "fit", "contains": "padding"}
     spec.setdefault("config", {}).update({"aria": False, "view": {"stroke": None}})
     spec["config"]["mark"] = {"aria": False}
-    spec["config"]["legend"] = {"labelFontSize": 13, "titleFontSize": 13}
+    spec["config"]["legend"] = {"labelFontSize": 14, "titleFontSize": 14}
     return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def _colour_scale(breaks: tuple[float, ...]) -> alt.Scale:
-    if not breaks:
-        return alt.Scale(scheme="viridis", reverse=True)
-    return alt.Scale(
-        type="threshold", domain=list(breaks), range=list(CLASS_COLOURS[5 - len(breaks) - 1 :])
-    )
 
 
 def fill_map(template: str, geo_url: str, data_url: str) -> str:
@@ -163,8 +226,8 @@ def indicator_map(
         return None
     _ = gettext_for(lang)
     texts = (pick(indicator.unit, lang), _("Municipality"), _("no data"), _("Rank"))
-    breaks = class_breaks(values, indicator.decimals)
-    spec = fill_map(map_template(indicator.decimals, texts, breaks), root + MAP_PATH, csv_href)
+    classes = map_classes(values, indicator.decimals, lang)
+    spec = fill_map(map_template(indicator.decimals, texts, classes), root + MAP_PATH, csv_href)
     notes = [
         _("{old} merged into {new} in {year} and is drawn as part of it: the border between "
           "them is dissolved from the two municipalities' own boundary lines.").format(

@@ -19,6 +19,7 @@ from .downloads import chart_csv
 from .finance_gauge import finance_gauge
 from .gaps import data_gaps, symbol_meaning
 from .i18n import N_, gettext_for
+from .locator import locator_map
 from .meta import municipality_jsonld
 from .package_data import Dataset, Indicator, Series, pick
 from .peers import peers_explanation, position_text
@@ -278,6 +279,7 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[tupl
         "themes": themes,
         "peers": peers_explanation(site, code, lang),
         "gaps": data_gaps(site, code, lang),
+        "locator": locator_map(site, code, lang),
         "zip_href": root + site.municipality_zip_path(code),
         "zip_name": site.municipality_zip_path(code).rsplit("/", 1)[-1],
         "package_href": root + "data/kuntadata-package.zip",

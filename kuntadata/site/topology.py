@@ -1,4 +1,5 @@
-"""The simplified TopoJSON of the municipalities that the choropleth maps draw (maps.py).
+"""The simplified TopoJSON of the municipalities that the choropleth maps draw (maps.py) and
+the locator maps redraw as static SVG (locator.py).
 
 Why TopoJSON and why this simplification: the package carries MML's 1:4 500 000 boundaries
 (2023 division, 309 municipalities, ~330 KB GeoJSON). Neighbouring municipalities share their
@@ -234,3 +235,22 @@ def _delta(arc: list[Point]) -> list[list[int]]:
 
 def topology_json(topology: dict[str, Any]) -> str:
     return json.dumps(topology, separators=(",", ":"))
+
+
+def decoded_arcs(topology: dict[str, Any]) -> list[list[tuple[int, int]]]:
+    """The arcs back on the quantised grid (delta encoding undone), for drawing them again
+    without a TopoJSON client (the locator maps); `transform` turns them into degrees."""
+    arcs = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            points.append((x, y))
+        arcs.append(points)
+    return arcs
+
+
+def polygons_of(geometry: dict[str, Any]) -> list[list[list[int]]]:
+    """A Polygon's or MultiPolygon's polygons, each a list of rings of signed arc indices."""
+    return [geometry["arcs"]] if geometry["type"] == "Polygon" else list(geometry["arcs"])
