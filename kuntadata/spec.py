@@ -47,6 +47,7 @@ class Selection:
     column: str | None = None
     title: dict[str, str] = field(default_factory=dict)
     groups: tuple[ValueGroup, ...] = ()
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class DatasetSpec:
                     ValueGroup(str(g["code"]), str(g["from"]), str(g["to"]), g.get("title") or {})
                     for g in item.get("groups") or ()
                 ),
+                labels={str(k): v for k, v in (item.get("labels") or {}).items()},
             )
             for item in self.source.get("select") or ()
         )

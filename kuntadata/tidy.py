@@ -271,6 +271,9 @@ def _meta(spec, metadata, units, content_map, provenance, response_source, updat
         labels = _value_labels(metadata, selection.variable)
         keep = set(selection.values)
         labels["values"] = {c: t for c, t in labels["values"].items() if c in keep}
+        for code, label in selection.labels.items():
+            if code in labels["values"] or code in keep:
+                labels["values"][code] = {**labels["values"].get(code, {}), **label}
         for group in selection.groups:
             labels["values"][group.code] = group.title or {lang: group.code for lang in LANGS}
         dimensions.append(

@@ -344,7 +344,7 @@ def test_turnout_map_paints_aland_grey_as_no_data(
     of the legend entry whose range holds its turnout. The map is large enough to read."""
     page = watched.page
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(turnout_server + "fi/indikaattori/turnout/")
+    page.goto(turnout_server + "fi/indikaattori/turnout_women/")
     playwright_api.expect(page.locator(".map[data-rendered=true]")).to_have_count(1, timeout=15000)
     fills = page.evaluate(MAP_FILLS)
     legend, areas = fills["legend"], fills["areas"]

@@ -101,3 +101,26 @@ def test_kuopio_malax_and_mantyharju_have_the_same_datasets(package: Path) -> No
             )
     # Mäntyharju on the 2026 division includes Pertunmaa, merged on 1.1.2025
     assert value(package, "population", "population", "KU507", "2025", sex="SSS") == "7034"
+
+
+def test_each_value_of_a_dimension_is_its_own_indicator_on_the_site(package: Path) -> None:
+    """Population: the total plus men and women; turnout (published for men and women only):
+    the two, never one of them standing for all."""
+    from kuntadata.site.package_data import load_package
+
+    site_data = load_package(package)
+    population = site_data.dataset("population")
+    assert [i.id for i in population.charted] == [
+        "population",
+        "population_men",
+        "population_women",
+    ]
+    titles = {i.id: i.title for i in population.indicators}
+    assert titles["population_men"] == {"fi": "Väkiluku, miehet", "sv": "Folkmängd, män",
+                                        "en": "Population, men"}  # fmt: skip
+    latest = {i: population.series[(i, "KU091")].value_at("2025") for i in titles}
+    assert latest == {"population": 694392, "population_men": 331843, "population_women": 362549}
+    turnout = site_data.dataset("municipal_election_turnout_2021")
+    assert "turnout" not in {i.id for i in turnout.indicators}
+    assert turnout.series[("turnout_men", "KU091")].value_at("2021") == 59.2
+    assert turnout.series[("turnout_women", "KU091")].value_at("2021") == 63.9

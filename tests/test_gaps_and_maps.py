@@ -120,9 +120,11 @@ def test_gaps_are_not_complete_while_specs_are_pending(site: Path) -> None:
 
 def test_turnout_in_aland_does_not_apply_with_the_reason_from_the_spec(site: Path) -> None:
     reason = yaml.safe_load(TURNOUT_SPEC.read_text(encoding="utf-8"))["not_applicable"]["reason"]
-    headings = {"fi": "Ei koske tätä kuntaa (2)", "sv": "Gäller inte kommunen (2)",
-                "en": "Does not apply (2)"}  # fmt: skip
-    turnout = {"fi": "Äänestysprosentti", "sv": "Valdeltagande", "en": "Voting turnout"}
+    # voters and turnout, each for men and women (the source publishes no total)
+    headings = {"fi": "Ei koske tätä kuntaa (4)", "sv": "Gäller inte kommunen (4)",
+                "en": "Does not apply (4)"}  # fmt: skip
+    turnout = {"fi": "Äänestysprosentti, naiset", "sv": "Valdeltagande, kvinnor",
+               "en": "Voting turnout, women"}  # fmt: skip
     for lang, path in (("fi", "fi/kunta/035-brando"), ("sv", "sv/kunta/035-brando"),
                        ("en", "en/kunta/035-brando")):  # fmt: skip
         kinds = gaps_by_kind(page(site, path))
@@ -151,18 +153,18 @@ def ranked_values(site: Path, indicator: str) -> dict[str, str]:
 
 
 def test_map_legend_has_the_classes_of_the_values_and_grey_no_data(site: Path) -> None:
-    values = ranked_values(site, "turnout")
+    values = ranked_values(site, "turnout_women")
     assert values["KU035"] == "" and values["KU478"] == ""  # Åland: no row, empty in the CSV
     shown = sorted(float(v) for v in values.values() if v)
     assert len(shown) == 7  # the mainland municipalities of SCOPE
-    spec = map_spec(site, "fi", "turnout")
+    spec = map_spec(site, "fi", "turnout_women")
     scale = spec["encoding"]["fill"]["scale"]
     assert scale["domain"][-1] == "ei tietoa" and scale["range"][-1] == NO_DATA_FILL
     low = f"{shown[0]:.1f}".replace(".", ",")
     high = f"{shown[-1]:.1f}".replace(".", ",")
     assert scale["domain"][0].startswith(low) and scale["domain"][-2].endswith(high)
     assert NO_DATA_FILL not in scale["range"][:-1]
-    english = map_spec(site, "en", "turnout")["encoding"]["fill"]["scale"]["domain"]
+    english = map_spec(site, "en", "turnout_women")["encoding"]["fill"]["scale"]["domain"]
     assert english[-1] == "no data" and english[0].startswith(f"{shown[0]:.1f}")
 
 

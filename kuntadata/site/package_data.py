@@ -8,8 +8,9 @@ whole-Finland build at a few milliseconds per page.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -181,7 +182,6 @@ def _load_dataset(directory: Path, resource: dict[str, Any], descriptor_path: Pa
         for item in meta["indicators"]
     ]
     wanted = (meta.get("chart") or {}).get("indicators") or [i.id for i in indicators]
-    charted = [i for i in indicators if i.id in wanted]
     path = directory / resource.get("path", f"{name}.csv")
     if not path.exists():
         raise BuildError(f"{path}: listed in datapackage.json but missing; rebuild the package")
@@ -189,6 +189,8 @@ def _load_dataset(directory: Path, resource: dict[str, Any], descriptor_path: Pa
     missing = [c for c in FIXED_COLUMNS if c not in frame.columns]
     if missing:
         raise BuildError(f"{path}: columns {', '.join(missing)} missing; rebuild the package")
+    frame, indicators, wanted = _breakdowns(frame, meta, indicators, wanted)
+    charted = [i for i in indicators if i.id in wanted]
     dataset = Dataset(
         id=name,
         meta=meta,
@@ -202,6 +204,62 @@ def _load_dataset(directory: Path, resource: dict[str, Any], descriptor_path: Pa
     return dataset
 
 
+def _breakdowns(
+    frame: pd.DataFrame,
+    meta: dict[str, Any],
+    indicators: list[Indicator],
+    wanted: list[str],
+) -> tuple[pd.DataFrame, list[Indicator], list[str]]:
+    """Each value of a dimension column becomes an indicator of its own on the site.
+
+    The package keeps the tidy form (`sex` = SSS, 1, 2); a page needs one series per chart.
+    Population by sex is shown as the total (the indicator itself) plus one indicator per
+    value ("Väkiluku, miehet", id `population_men`); turnout, published for men and women
+    only, as those two — never one value picked to stand for the whole. With more than one
+    dimension column only totals are shown (a breakdown of a breakdown is not a key figure).
+    """
+    dimensions = [d for d in meta.get("dimensions") or [] if d.get("column") in frame.columns]
+    if len(dimensions) != 1:
+        return frame, indicators, wanted
+    dim = dimensions[0]
+    column, total = dim["column"], dim.get("total")
+    labels: dict[str, dict[str, str]] = dim.get("values") or {}
+    codes = [c for c in dict.fromkeys(frame[column]) if c != total]
+    ids = {code: _breakdown_id(labels.get(code) or {}, code) for code in codes}
+    expanded: list[Indicator] = []
+    charted: list[str] = []
+    for indicator in indicators:
+        parts = [] if total is None else [indicator]
+        for code in codes:
+            label = labels.get(code) or {}
+            parts.append(
+                replace(
+                    indicator,
+                    id=f"{indicator.id}_{ids[code]}",
+                    title={
+                        lang: f"{text}, {_lower_first(label.get(lang) or code)}"
+                        for lang, text in indicator.title.items()
+                    },
+                )
+            )
+        expanded.extend(parts)
+        if indicator.id in wanted:
+            charted.extend(p.id for p in parts)
+    suffix = frame[column].map(lambda code: "" if code == total else f"_{ids[code]}")
+    frame = frame.assign(indicator=frame["indicator"] + suffix).drop(columns=[column])
+    return frame, expanded, charted
+
+
+def _breakdown_id(label: dict[str, str], code: str) -> str:
+    """`men` from the English label "Men"; the code when there is no usable label."""
+    slug = re.sub(r"[^a-z0-9]+", "_", (label.get("en") or "").casefold()).strip("_")
+    return slug or re.sub(r"[^a-z0-9]+", "_", code.casefold()).strip("_") or "value"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _series(frame: pd.DataFrame, dimensions: list[dict[str, Any]]) -> dict:
     """Totals over every dimension column, grouped into one Series per (indicator, area)."""
     totals = frame
@@ -210,8 +268,8 @@ def _series(frame: pd.DataFrame, dimensions: list[dict[str, Any]]) -> dict:
         if column not in totals.columns:
             continue
         total = dim.get("total") or ("SSS" if (totals[column] == "SSS").any() else None)
-        if total is None:
-            total = sorted(totals[column].unique())[0] if len(totals) else ""
+        if total is None:  # no total to show; never let one value stand for all
+            return {}
         totals = totals[totals[column] == total]
     order = {p: i for i, p in enumerate(fmt.sorted_periods(totals["period"].unique()))}
     totals = totals.assign(_order=totals["period"].map(order))
