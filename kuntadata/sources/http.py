@@ -5,6 +5,14 @@ Why one client: the services limit calls per time window (StatFin publishes its 
 finds out fast when a host cannot be reached at all (no network, DNS failure): the first
 connection error marks the host offline and every later call fails at once, so an offline
 build falls back to snapshots in seconds instead of a timeout per query.
+
+Why the throttle keeps a margin: the service counts a call from when *it* received it, and a
+call that arrives a moment before the oldest one leaves its window is refused with 429 (and
+counted all the same). A client that sends exactly when its own window frees a slot meets
+429 at every window boundary. So each call is stamped when its answer came back (never
+earlier than the server's own stamp, whatever the network latency), and the window is
+counted slightly longer than published (`WINDOW_MARGIN`, `WINDOW_PAD_SECONDS`) for the
+server's timestamp granularity and clock drift.
 """
 
 from __future__ import annotations
@@ -26,6 +34,8 @@ from ..errors import FetchError, SourceUnreachable
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 120.0
+WINDOW_MARGIN = 0.02  # the window counted 2 % longer than published ...
+WINDOW_PAD_SECONDS = 0.1  # ... plus a fixed pad: a 60 s window is waited as 61.3 s, 2 s as 2.14 s
 
 
 @dataclass
@@ -71,14 +81,17 @@ class HttpClient:
         self.clock = clock
         self.calls = 0
         self.retries = 0
+        self.rate_limited = 0  # 429 answers met; the throttle's target is 0
         self._limits: dict[str, tuple[int, float]] = {}
         self._history: dict[str, deque[float]] = {}
         self._offline: dict[str, str] = {}
         self.remembered: dict[str, Response] = {}  # answers reused within one run (?config)
 
     def set_rate_limit(self, url: str, max_calls: int, window_seconds: float) -> None:
-        """Allow at most `max_calls` per `window_seconds` to the host of `url`."""
-        self._limits[_host(url)] = (max(1, int(max_calls)), float(window_seconds))
+        """Allow at most `max_calls` per `window_seconds` to the host of `url` (the published
+        limit; the margin is added here, so callers pass the service's own figures)."""
+        span = float(window_seconds) * (1 + WINDOW_MARGIN) + WINDOW_PAD_SECONDS
+        self._limits[_host(url)] = (max(1, int(max_calls)), span)
 
     def is_offline(self, url: str) -> bool:
         return _host(url) in self._offline
@@ -98,12 +111,16 @@ class HttpClient:
                 hint=self._offline[host],
             )
         last_error: FetchError | None = None
+        told_when = False  # the server's Retry-After was waited: it said when, so go then
         for attempt in range(1, self.max_attempts + 1):
-            self._wait_for_slot(host)
+            if not told_when:
+                self._wait_for_slot(host)
+            told_when = False
             self.calls += 1
             try:
                 raw = self.session.request(method, url, json=body, timeout=self.timeout)
             except requests.exceptions.ConnectionError as exc:
+                self._stamp_call(host)
                 if _is_unreachable(exc):
                     hint = (
                         "check the network connection or the source URL in site.yaml / "
@@ -120,6 +137,7 @@ class HttpClient:
                 )
                 delay = self._backoff(attempt)
             except requests.exceptions.Timeout:
+                self._stamp_call(host)
                 last_error = FetchError(
                     f"{what or 'Request'} timed out after {self.timeout[1]:.0f} s",
                     url=url,
@@ -127,6 +145,7 @@ class HttpClient:
                 )
                 delay = self._backoff(attempt)
             else:
+                self._stamp_call(host)
                 response = Response(
                     url=url,
                     method=method,
@@ -148,7 +167,13 @@ class HttpClient:
                 )
                 if not retryable:
                     raise last_error
-                delay = _retry_after(response.headers) or self._backoff(attempt)
+                retry_after = _retry_after(response.headers)
+                if response.status == 429:
+                    self.rate_limited += 1
+                told_when = retry_after is not None
+                delay = retry_after if told_when else self._backoff(attempt)
+                if response.status == 429 and not told_when:
+                    delay = max(delay, self._until_slot(host, full=True))
             if attempt < self.max_attempts:
                 self.retries += 1
                 self.sleep(min(delay, MAX_RETRY_AFTER))
@@ -165,22 +190,33 @@ class HttpClient:
         return self.backoff_seconds * (2 ** (attempt - 1))
 
     def _wait_for_slot(self, host: str) -> None:
+        """Sleep until one more call fits in the host's window (with the margin)."""
+        wait = self._until_slot(host)
+        if wait > 0:
+            self.sleep(wait)
+
+    def _until_slot(self, host: str, *, full: bool = False) -> float:
+        """Seconds until the oldest call in the window leaves it, when the window is full.
+
+        `full`: the server refused a call for the limit (429 without Retry-After), so its
+        window is full whatever ours says: wait for our oldest call to leave it.
+        """
         limit = self._limits.get(host)
         if limit is None:
-            return
-        max_calls, window = limit
+            return 0.0
+        max_calls, span = limit
         history = self._history.setdefault(host, deque())
         now = self.clock()
-        while history and now - history[0] >= window:
+        while history and now - history[0] >= span:
             history.popleft()
-        if len(history) >= max_calls:
-            wait = window - (now - history[0])
-            if wait > 0:
-                self.sleep(wait)
-            now = self.clock()
-            while history and now - history[0] >= window:
-                history.popleft()
-        history.append(self.clock())
+        if not history or (len(history) < max_calls and not full):
+            return 0.0
+        return max(0.0, span - (now - history[0]))
+
+    def _stamp_call(self, host: str) -> None:
+        """Record a call when its answer came back: the server counted it no later than that."""
+        if host in self._limits:
+            self._history.setdefault(host, deque()).append(self.clock())
 
 
 def _check(response: Response, expect: str) -> tuple[str | None, bool]:
