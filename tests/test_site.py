@@ -78,7 +78,10 @@ def test_municipality_page_sentence_has_real_figures_and_direction(site: Path) -
     en = text_of(read(site, "en/kunta/297-kuopio/index.html"))
     # Kuopio families 2021 31 913 → 2022 32 041; North Savo fell; whole country fell
     assert f"Number of families in Kuopio grew by 0.4{NBSP}% in 2022 to 32,041{NBSP}families." in en
-    assert f"In North Savo it fell by 0.5{NBSP}%." in en
+    # The fixture's areas table lists Kuopio alone in North Savo: an area covering exactly
+    # the same municipalities is left out of the comparison (areas_view.related).
+    kuopio = read(site, "en/kunta/297-kuopio/index.html").split('id="families-families"')[1]
+    assert '<p class="subtitle">Kuopio, Whole country · 2006–2022</p>' in kuopio
     assert "Average family size in Kuopio did not change in 2022" in en
 
 

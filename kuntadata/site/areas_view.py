@@ -52,6 +52,12 @@ class AreaIndex:
     _slugs: dict[tuple[str, str], str] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _members: dict[str, frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _related: dict[tuple[str, tuple[str, ...]], list[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def get(self, code: str) -> Area | None:
         return self.areas.get(code)
@@ -87,14 +93,42 @@ class AreaIndex:
             return self.municipalities()
         return [m for m in self.municipalities() if attr and getattr(m, attr) == code]
 
+    def members(self, code: str) -> frozenset[str]:
+        """The current municipalities an area covers (a municipality covers itself)."""
+        found = self._members.get(code)
+        if found is None:
+            area = self.areas.get(code)
+            if area is not None and area.level == "municipality":
+                found = frozenset({code})
+            else:
+                found = frozenset(m.code for m in self.children(code))
+            self._members[code] = found
+        return found
+
     def related(self, code: str, compare: tuple[str, ...]) -> list[str]:
-        """Comparison areas for a municipality, in the order site.yaml `compare` lists them."""
+        """Comparison areas for a municipality, in the order site.yaml `compare` lists them.
+
+        An area covering exactly the same municipalities as the municipality itself or as an
+        area listed before it is left out: the City of Helsinki's wellbeing services area
+        (HVA90) is Helsinki, and Åland's wellbeing county (HVA91) is the region Ahvenanmaa
+        (MK21), so comparing with them would repeat the same figures under another name. The
+        whole country is always kept: it is all of Finland, whatever rows the table holds."""
+        key = (code, compare)
+        if key in self._related:
+            return self._related[key]
         area = self.areas.get(code)
         found: list[str] = []
+        seen = {self.members(code)}
         for level in compare:
             parent = COUNTRY if level == "country" else getattr(area, level, "") if area else ""
-            if parent and parent in self.areas and parent not in found:
-                found.append(parent)
+            if not parent or parent not in self.areas or parent in found:
+                continue
+            covers = self.members(parent)
+            if parent != COUNTRY and covers in seen:
+                continue
+            seen.add(covers)
+            found.append(parent)
+        self._related[key] = found
         return found
 
     def resolve_scope(self, scope: str | tuple[str, ...]) -> list[Area]:
