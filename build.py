@@ -103,32 +103,46 @@ def fetch(opts: Options) -> None:
     summary = fetch_datasets(
         opts.paths, config, specs, areas, offline=opts.offline, report=click.echo, on_query=on_query
     )
-    counts = {
-        s: sum(o.status == s for o in summary.outcomes)
-        for s in ("fetched", "kept", "offline", "skipped", "failed")
-    }
-    click.echo(
-        f"fetch: {counts['fetched']} fetched, {counts['kept']} kept from snapshots, "
-        f"{counts['offline']} offline, {counts['skipped']} not yet fetched, "
-        f"{counts['failed']} failed; {summary.api_calls} API calls "
-        f"({summary.retries} retries) in {summary.seconds:.1f} s"
-    )
+    _fetch_summary(summary)
     opts.stats.update(api_calls=summary.api_calls)
-    if summary.warnings:
-        click.secho(f"  {len(summary.warnings)} warning(s); see above", fg="yellow")
-    kept = [o for o in summary.outcomes if o.status in ("kept", "offline")]
-    if kept and not counts["fetched"]:
-        dates = sorted({o.fetched_at[:10] for o in kept if o.fetched_at})
-        click.secho(
-            f"fetch: no source reached; building from the committed snapshots in data/raw/ "
-            f"(fetched {', '.join(dates)})",
-            bold=True,
-        )
-    if summary.failed:
-        names = ", ".join(o.dataset for o in summary.failed)
+    if summary.without_snapshot:
+        names = ", ".join(o.dataset for o in summary.without_snapshot)
         raise click.ClickException(f"fetch failed for {names} (no snapshot to fall back on)")
     if opts.strict and summary.warnings:
         raise click.ClickException(f"--strict: {len(summary.warnings)} warning(s) in fetch")
+
+
+def _fetch_summary(summary) -> None:
+    """The closing lines: counts, then what the build will use and why (not the same remedy
+    for a source that did not answer as for one whose answer no longer fits the spec)."""
+    from kuntadata.fetch import SPEC_MISMATCH, UNREACHABLE
+
+    click.echo(
+        f"fetch: {summary.count('fetched')} fetched, {summary.count('kept')} kept from "
+        f"snapshots, {summary.count('offline')} offline, {summary.count('skipped')} not yet "
+        f"fetched, {summary.count('failed')} failed; {summary.api_calls} API calls "
+        f"({summary.retries} retries) in {summary.seconds:.1f} s"
+    )
+    if summary.warnings:
+        click.secho(f"  {len(summary.warnings)} warning(s); see above", fg="yellow")
+    mismatched = [o for o in summary.failed if o.cause == SPEC_MISMATCH and o.has_snapshot]
+    if mismatched:
+        click.secho(
+            f"fetch: the source answered, but {len(mismatched)} spec(s) no longer match it: "
+            f"{', '.join(o.dataset for o in mismatched)}; their last good snapshots are used "
+            "until datasets/<id>.yaml is fixed (see above)",
+            fg="red",
+        )
+    used = [o for o in summary.outcomes if o.status in ("kept", "offline", "failed")]
+    quiet = all(o.status == "offline" or o.cause == UNREACHABLE for o in used)
+    if used and quiet and not summary.count("fetched"):
+        dates = sorted({o.fetched_at[:10] for o in used if o.fetched_at})
+        offline = all(o.status == "offline" for o in used)
+        click.secho(
+            f"fetch: {'offline' if offline else 'no source reached'}; building from the "
+            f"committed snapshots in data/raw/ (fetched {', '.join(dates)})",
+            bold=True,
+        )
 
 
 @cli.command()
@@ -141,8 +155,10 @@ def package(opts: Options) -> None:
     if opts.only:
         click.echo("package: --only applies to fetch; the package always holds every dataset")
     click.secho(f"package: {len(specs)} dataset(s) → {opts.paths.package}", bold=True)
-    summary = build_package(opts.paths, config, specs, areas)
+    summary = build_package(opts.paths, config, specs, areas, strict=opts.strict)
     opts.stats.update(datasets=summary.datasets, rows=summary.rows)
+    for note in summary.notes:
+        click.echo(f"  note: {note}")
     for warning in summary.warnings:
         click.secho(f"  warning: {warning}", fg="yellow")
     click.echo(

@@ -67,6 +67,7 @@ def one_run(max_cells: int) -> dict[str, float]:
         return {
             "fetch_s": fetch_seconds,
             "calls": client.calls,
+            "rate_limited": client.rate_limited,
             "minimum_calls": minimum,
             "wanted": len(wanted_areas(spec, areas, config.scope)),
             "areas": table_areas,
@@ -106,6 +107,7 @@ def seedable_run() -> dict[str, float]:
             "datasets": len(specs),
             "fetch_s": fetch_seconds,
             "calls": client.calls,
+            "rate_limited": client.rate_limited,
             "package_s": time.perf_counter() - started,
             "rows": package.rows,
         }
@@ -141,7 +143,8 @@ def main() -> None:
     print(
         f"  fetch:   {statistics.median(r['fetch_s'] for r in runs):.2f} s, "
         f"{first['calls']} API calls (theoretical minimum {first['minimum_calls']}: "
-        f"{first['areas']} areas in the table of {first['wanted']} wanted)"
+        f"{first['areas']} areas in the table of {first['wanted']} wanted), "
+        f"{max(r['rate_limited'] for r in runs)} 429s met (target 0)"
     )
     print(
         f"  package: {statistics.median(r['package_s'] for r in runs):.2f} s, "
@@ -154,7 +157,8 @@ def main() -> None:
     )
     print(
         f"  fetch:   {statistics.median(r['fetch_s'] for r in seeded):.2f} s, "
-        f"{seeded[0]['calls']} API calls"
+        f"{seeded[0]['calls']} API calls, {max(r['rate_limited'] for r in seeded)} 429s met "
+        "(target 0)"
     )
     print(
         f"  package: {statistics.median(r['package_s'] for r in seeded):.2f} s, "

@@ -4,6 +4,13 @@ This is the only stage that opens sockets. A source that cannot be reached is fo
 its first call (the HTTP client marks the host offline), and every dataset of that source
 keeps its last good snapshot with a warning naming its date; the stage fails only for a
 dataset that has no snapshot at all (or, with --strict, for any warning).
+
+Each outcome says what happened, because the remedy differs: a source that did not answer
+(or answered 5xx) is waited out, the last good snapshot is used meanwhile (`kept`); a source
+that answered that what the spec asks for is not there (a value code, a table, a column is
+gone) will not heal by itself, so that dataset is `failed` with "spec no longer matches the
+source", even though its last good snapshot is still used. Unverified specs that were never
+fetched are expected while offline and are a note, not a warning.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from pathlib import Path
 
 from .areas import Areas
 from .config import SiteConfig
-from .errors import FetchError, KuntadataError, SourceUnreachable
+from .errors import FetchError, KuntadataError, SourceUnreachable, SpecError
 from .paths import ProjectPaths
 from .snapshot import RawFile, read_provenance, snapshot_dir, write_snapshot
 from .sources import ADAPTERS
@@ -24,29 +31,65 @@ from .sources.http import HttpClient
 from .sources.statfin import PlannedQuery
 from .spec import DatasetSpec
 
-SOURCE_OF_KIND = {"statfin": "statfin", "sotkanet": "sotkanet", "file": "files"}
+SOURCE_OF_KIND = {
+    "statfin": "statfin",
+    "sotkanet": "sotkanet",
+    "file": "files",
+    "treasury": "treasury",
+}
+
+
+# Why a dataset was not refreshed (DatasetOutcome.cause).
+UNREACHABLE = "source unreachable"
+SOURCE_ERROR = "source failed"
+SPEC_MISMATCH = "spec no longer matches the source"
+# HTTP statuses by which a source says that what was asked for does not exist.
+GONE_STATUSES = (400, 404, 410)
 
 
 @dataclass
 class DatasetOutcome:
+    """What happened to one dataset in a fetch.
+
+    `status`: fetched | kept (the source did not answer usably; the last good snapshot is
+    used) | offline | skipped (unverified spec, no snapshot yet) | failed (needs a person:
+    the spec no longer matches the source, or there is no snapshot to fall back on).
+    `fetched_at` is the new snapshot's time, or the kept one's; empty when there is none.
+    """
+
     dataset: str
-    status: str  # fetched | kept | offline | skipped | failed
+    status: str
     message: str = ""
     files: int = 0
     fetched_at: str = ""
+    cause: str = ""  # UNREACHABLE | SOURCE_ERROR | SPEC_MISMATCH, when not fetched
+
+    @property
+    def has_snapshot(self) -> bool:
+        return bool(self.fetched_at)
 
 
 @dataclass
 class FetchSummary:
     outcomes: list[DatasetOutcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # expected conditions; --strict ignores
     api_calls: int = 0
     retries: int = 0
     seconds: float = 0.0
 
     @property
     def failed(self) -> list[DatasetOutcome]:
+        """Datasets that need a person, whether or not a last good snapshot was kept."""
         return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def without_snapshot(self) -> list[DatasetOutcome]:
+        """Failed datasets with nothing to build from: the only ones that stop the build."""
+        return [o for o in self.failed if not o.has_snapshot]
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
 
 
 def wanted_areas(spec: DatasetSpec, areas: Areas, scope: str | tuple[str, ...]) -> list[str]:
@@ -118,10 +161,17 @@ def fetch_datasets(
         )
         report(f"  {spec.id}: fetched {len(files)} responses → {_rel(target, paths.root)}")
     skipped = [o.dataset for o in summary.outcomes if o.status == "skipped"]
-    if skipped:
-        warning = (
+    if skipped and offline:  # expected: the site lists them as not yet fetched
+        note = (
             f"{len(skipped)} unverified spec(s) have no snapshot yet and were not fetched "
             f"(a build with internet fetches them): {', '.join(skipped)}"
+        )
+        summary.notes.append(note)
+        report(f"  note: {note}")
+    elif skipped:  # tried and not fetched: the reasons are above
+        warning = (
+            f"{len(skipped)} unverified spec(s) could not be fetched and have no snapshot "
+            f"yet (see above): {', '.join(skipped)}"
         )
         summary.warnings.append(warning)
         report(f"  warning: {warning}")
@@ -195,30 +245,54 @@ def _offline(spec, target, previous, report, summary) -> DatasetOutcome:
     return DatasetOutcome(spec.id, "offline", fetched_at=previous["fetched_at"])
 
 
+def failure_cause(exc: KuntadataError) -> str:
+    """Whether the source did not answer usably (wait it out) or answered "not here" (fix).
+
+    A SpecError from an adapter means the source's answer no longer fits the spec (a value
+    code, a column, a readable file); 400/404/410 means the table, indicator or file named
+    in the spec is not there. Anything else (5xx, 429, timeouts, HTML error pages) is the
+    source's trouble, and tomorrow's run may well succeed.
+    """
+    if isinstance(exc, SourceUnreachable):
+        return UNREACHABLE
+    if isinstance(exc, SpecError):
+        return SPEC_MISMATCH
+    if isinstance(exc, FetchError) and exc.status in GONE_STATUSES:
+        return SPEC_MISMATCH
+    return SOURCE_ERROR
+
+
 def _keep_or_fail(spec, target, previous, exc, summary, report) -> DatasetOutcome:
     """Keep the last good snapshot; without one, fail — unless the spec is not yet verified.
 
     An unreachable host is explained once; later datasets of the same source get one line.
+    A spec that no longer matches the source fails even with a snapshot to fall back on:
+    the site keeps showing the last good data, but someone has to fix the spec.
     """
     reason = str(exc)
-    unreachable = isinstance(exc, SourceUnreachable)
-    repeated = unreachable and "unreachable earlier in this run" in reason
+    cause = failure_cause(exc)
+    repeated = cause == UNREACHABLE and "unreachable earlier in this run" in reason
     detail = "" if repeated else f"\n    {_indent(reason)}"
     if previous is None and not spec.verified:
         if not repeated:
             report(f"  {spec.id}: not fetched:{detail}")
-        return DatasetOutcome(spec.id, "skipped", reason)
+        return DatasetOutcome(spec.id, "skipped", reason, cause=cause)
     if previous is None:
         report(f"  {spec.id}: FAILED and no earlier snapshot exists:{detail or ' ' + reason}")
-        return DatasetOutcome(spec.id, "failed", reason)
-    kind = "unreachable" if unreachable else "failed"
-    warning = (
-        f"{spec.id}: source {kind}; kept the last good snapshot fetched "
-        f"{previous['fetched_at']} ({target})"
-    )
+        return DatasetOutcome(spec.id, "failed", reason, cause=cause)
+    kept = f"kept the last good snapshot fetched {previous['fetched_at']} ({target})"
+    if cause == SPEC_MISMATCH:
+        first_line = reason.splitlines()[0] if reason else ""
+        warning = f"{spec.id}: {SPEC_MISMATCH}: {first_line}; {kept}"
+        summary.warnings.append(warning)
+        report(f"  {spec.id}: FAILED: {SPEC_MISMATCH}; {kept}{detail}")
+        return DatasetOutcome(
+            spec.id, "failed", reason, fetched_at=previous["fetched_at"], cause=cause
+        )
+    warning = f"{spec.id}: {cause}; {kept}"
     summary.warnings.append(warning)
     report(f"  warning: {warning}{detail}")
-    return DatasetOutcome(spec.id, "kept", reason, fetched_at=previous["fetched_at"])
+    return DatasetOutcome(spec.id, "kept", reason, fetched_at=previous["fetched_at"], cause=cause)
 
 
 def _indent(text: str) -> str:

@@ -72,12 +72,37 @@ class PackageSummary:
     path: Path | None = None
     changes: int = 0
     skipped: list[str] = field(default_factory=list)
+    # Expected conditions worth saying (pending specs, rows that carry no figure): unlike
+    # warnings they never fail --strict.
+    notes: list[str] = field(default_factory=list)
+
+
+class StrictWarnings(PackageError):
+    """--strict and the package has warnings: it is not swapped in, the previous one stays."""
+
+    def __init__(self, warnings: list[str], package: Path) -> None:
+        self.problems = list(warnings)
+        lines = [f"warning: {w}" for w in warnings]
+        lines.append(
+            f"--strict: {len(warnings)} warning(s) in package; the new package was not swapped "
+            f"in ({package} is unchanged)"
+        )
+        super(PackageError, self).__init__("\n".join(lines))  # not "Package stage failed"
 
 
 def build_package(
-    paths: ProjectPaths, config: SiteConfig, specs: list[DatasetSpec], areas: Areas
+    paths: ProjectPaths,
+    config: SiteConfig,
+    specs: list[DatasetSpec],
+    areas: Areas,
+    *,
+    strict: bool = False,
 ) -> PackageSummary:
-    """Tidy every dataset, write CSVs and datapackage.json, validate, swap into place."""
+    """Tidy every dataset, write CSVs and datapackage.json, validate, swap into place.
+
+    With `strict`, any warning raises StrictWarnings before anything is written, so the
+    previous package (and data/changelog.csv) stay as they were.
+    """
     started = time.perf_counter()
     summary = PackageSummary(path=paths.package)
     area_codes = {a.code for a in areas.all()}
@@ -103,12 +128,17 @@ def build_package(
     if problems:
         raise PackageError(problems)
     summary.warnings.extend(add_per_resident(tidied))
-    if skipped:
-        summary.warnings.append(
+    for item in tidied:
+        summary.warnings.extend(item.warnings)
+        summary.notes.extend(item.notes)
+    if skipped:  # expected: specs written without access to the source wait for a fetch
+        summary.notes.append(
             f"{len(skipped)} unverified spec(s) without a snapshot left out (shown as not yet "
             f"fetched): {', '.join(skipped)}"
         )
     summary.skipped = skipped
+    if strict and summary.warnings:
+        raise StrictWarnings(summary.warnings, paths.package)
     paths.package.parent.mkdir(parents=True, exist_ok=True)
     tmp = paths.package.parent / f".package.tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
@@ -123,7 +153,6 @@ def build_package(
         for item in tidied:
             resources.append(_write_dataset(item, tmp))
             summary.rows += len(item.frame)
-            summary.warnings.extend(item.warnings)
         symbols = {s for item in tidied for s in item.frame["status"].dropna() if s}
         descriptor_path = tmp / "datapackage.json"
         _write_json(descriptor_path, _descriptor(config, resources, pending, symbols))

@@ -31,6 +31,7 @@ class TidyDataset:
     meta: dict[str, Any]
     sources: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # expected conditions; never fail --strict
 
 
 def tidy_statfin(spec: DatasetSpec, directory: Path, area_codes: set[str]) -> TidyDataset:

@@ -337,7 +337,8 @@ def test_bad_file_keeps_the_last_good_snapshot(tmp_path, monkeypatch) -> None:
     before = read_provenance(paths.raw / "files" / spec.id)
     (tmp_path / "files" / ELIGIBLE.name).write_bytes(b"\xff\xfe broken")
     summary = fetch_datasets(paths, config, [spec], AREAS, **quiet)
-    assert summary.outcomes[0].status == "kept"
+    assert summary.outcomes[0].status == "failed"  # no longer readable as the spec says
+    assert summary.outcomes[0].cause == "spec no longer matches the source"
     assert read_provenance(paths.raw / "files" / spec.id) == before
 
 

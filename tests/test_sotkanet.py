@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -121,9 +122,27 @@ def test_csv_2009_all_regions_leaves_out_unlisted_region_ids(tmp_path, sotkanet_
     assert (frame.value > 0).all()  # the three 0 rows of unknown ids are not municipalities
     assert len(frame[frame.area.str.startswith("KU")]) == 317
     assert len(frame[frame.area.str.startswith("MK")]) == 19
+    assert tidy.warnings == []  # a note, so --strict passes: no figure of a real area is lost
+    assert tidy.notes == [
+        "sotka_test: left out 3 row(s) for Sotkanet region ids not in regions.json, each 0 or "
+        "empty (no figure lost): 455 (2009: 0.0); 456 (2009: 0.0); 730 (2009: 0.0)"
+    ]
+
+
+def test_unlisted_region_id_with_a_figure_is_a_warning(tmp_path, sotkanet_server) -> None:
+    """A non-zero value for a region the snapshot's list does not know would be lost: warn."""
+    sotkanet_server.regions = "2015"
+    spec = make_spec(tmp_path, {"population": "127"}, '{values: ["2009"]}', fmt="csv")
+    result = sotkanet.fetch_sotkanet(spec, quiet_client(), sotkanet_server.url)
+    data = result.files[-1]  # a test fault, not a recorded value:
+    content = data.response.content.replace(b"127;730;2009;total;0;", b"127;730;2009;total;1200;")
+    assert content != data.response.content
+    result.files[-1] = replace(data, response=replace(data.response, content=content))
+    tidy = tidy_sotkanet(spec, snapshot(tmp_path, spec, result), AREA_CODES)
+    assert tidy.notes == []
     assert tidy.warnings == [
         "sotka_test: left out 3 row(s) for Sotkanet region ids not in regions.json: "
-        "455 (2009: 0.0); 456 (2009: 0.0); 730 (2009: 0.0)"
+        "455 (2009: 0.0); 456 (2009: 0.0); 730 (2009: 1200.0)"
     ]
 
 

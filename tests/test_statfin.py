@@ -209,7 +209,9 @@ def test_values_gone_at_the_source_keep_the_last_snapshot_and_say_why(
     pxweb_server.faults.add("503", times=100, path_contains="11re")
     paths, config, specs, areas, summary = run_fetch(root, monkeypatch, pxweb_server)
     outcomes = {o.dataset: o for o in summary.outcomes}
-    assert outcomes["families"].status == "kept"
+    assert outcomes["families"].status == "failed"  # the source answered: fix the spec
+    assert outcomes["families"].cause == "spec no longer matches the source"
+    assert outcomes["families"].fetched_at  # ... while its last good snapshot is kept
     assert "close matches: perhkoko (Perheen keskikoko, henkilöä)" in outcomes["families"].message
     package = build_package(paths, config, specs, areas)  # the rest of the package builds
     assert any(
