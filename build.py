@@ -19,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from kuntadata.errors import KuntadataError
+from kuntadata.errors import KuntadataError, os_error_message
 from kuntadata.paths import ProjectPaths
 
 
@@ -31,6 +31,8 @@ class Options:
     offline: bool
     only: tuple[str, ...]
     stats: dict[str, object] = field(default_factory=dict)
+    stage: str = ""  # the writing stage running now: names its folder in a disk error
+    locked: bool = False
 
 
 class KuntadataGroup(click.Group):
@@ -44,6 +46,33 @@ class KuntadataGroup(click.Group):
                 raise
             click.secho(f"Error: {exc}", fg="red", err=True)
             ctx.exit(1)
+        except OSError as exc:  # disk full, read-only or busy folder: say where, no traceback
+            if ctx.obj and ctx.obj.debug:
+                raise
+            click.secho(
+                f"Error: {os_error_message(exc, _stage_folder(ctx.obj))}", fg="red", err=True
+            )
+            ctx.exit(1)
+
+
+def _stage_folder(opts: Options | None) -> Path | None:
+    """The folder the running stage writes, for an OSError that names no file."""
+    if opts is None:
+        return None
+    folders = {"fetch": opts.paths.raw, "package": opts.paths.package, "site": opts.paths.site}
+    return folders.get(opts.stage, opts.paths.root)
+
+
+def _writing(opts: Options, stage: str) -> None:
+    """Hold the project's write lock from this stage to the end of the command line, so a
+    second run waits (or stops naming the other run's pid) instead of writing alongside."""
+    from kuntadata.lock import project_lock
+
+    opts.stage = stage
+    if not opts.locked:
+        root = click.get_current_context().find_root()
+        root.with_resource(project_lock(opts.paths, stage, report=click.echo))
+        opts.locked = True
 
 
 @click.group(cls=KuntadataGroup, chain=True)
@@ -83,6 +112,7 @@ def fetch(opts: Options) -> None:
     """Fetch every dataset into data/raw/ (keeps the last good snapshot on failure)."""
     from kuntadata.fetch import fetch_datasets
 
+    _writing(opts, "fetch")
     config, specs, areas = _load(opts)
     mode = "offline: snapshots only" if opts.offline else "live sources"
     click.secho(f"fetch: {len(specs)} dataset(s), {mode}", bold=True)
@@ -151,6 +181,7 @@ def package(opts: Options) -> None:
     """Turn data/raw/ into the validated data package in data/package/."""
     from kuntadata.package import build_package
 
+    _writing(opts, "package")
     config, specs, areas = _load(opts, all_datasets=True)
     if opts.only:
         click.echo("package: --only applies to fetch; the package always holds every dataset")
@@ -161,10 +192,17 @@ def package(opts: Options) -> None:
         click.echo(f"  note: {note}")
     for warning in summary.warnings:
         click.secho(f"  warning: {warning}", fg="yellow")
+    for error in summary.errors:
+        click.secho(f"  error: {error}", fg="red", err=True)
     click.echo(
         f"package: {summary.datasets} datasets, {summary.rows:,} rows, valid, "
         f"in {summary.seconds:.1f} s"
     )
+    if summary.errors:
+        raise click.ClickException(
+            f"package: built without {len(summary.errors)} damaged snapshot(s); see the "
+            "error(s) above"
+        )
     if opts.strict and summary.warnings:
         raise click.ClickException(f"--strict: {len(summary.warnings)} warning(s) in package")
 
@@ -247,6 +285,7 @@ def site(opts: Options, base_url: str | None) -> None:
     from kuntadata.config import load_site_config
     from kuntadata.site import build_site
 
+    _writing(opts, "site")
     config = load_site_config(opts.paths.site_config)
     click.secho(f"site: building {', '.join(config.languages)} → {opts.paths.site}", bold=True)
     summary = build_site(opts.paths, config, base_url=base_url, progress=click.echo)

@@ -16,7 +16,12 @@ differs:
   or dataset in the same build, as when an indicator id is renamed — are `moved`, one row per
   indicator and period, never thousands of removals plus a "new period";
 - a column left out of the table that only ever held one value (a fixed filter such as
-  `age=SSS`) does not make the dataset unrecognisable: rows are still paired on the rest.
+  `age=SSS`) does not make the dataset unrecognisable: rows are still paired on the rest;
+- a dataset left out of a build (a damaged snapshot, a spec typo) and back in a later one is
+  compared with its last packaged rows, which the package keeps in `.left-out/`, or, when
+  those are gone, is known from the changelog's history: it is never a "new dataset";
+- the same change is never recorded twice (two runs at once, a retried swap): see
+  `unrecorded`.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,6 +96,12 @@ FIELDS = [
 ]
 # The columns every dataset table has; the rest of the primary key are dimension columns.
 FIXED_KEY = ("area", "period", "indicator")
+# Inside a package: the last packaged rows of datasets left out of it (resources.json + CSVs),
+# never published (the site and the zip take only the package's top-level files).
+LEFT_OUT_DIR = ".left-out"
+LEFT_OUT_INDEX = "resources.json"
+# Changes recorded per figure; the others summarise many figures in one row.
+FIGURE_KINDS = ("revised", "removed")
 
 
 @dataclass(frozen=True)
@@ -108,12 +120,16 @@ class _Rows:
     old_indicators: frozenset[str] | None = None
 
 
-def diff_packages(old_dir: Path, new_dir: Path) -> list[dict[str, Any]]:
+def diff_packages(
+    old_dir: Path, new_dir: Path, known_datasets: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
     """Every change from the package in `old_dir` to the one in `new_dir` (same layout).
 
     A dataset missing from the new package is not recorded as removed: a dataset is left out
     of a build when its snapshot does not match its spec, and comes back with the next good
-    fetch. Its rows still count as the source of a move.
+    fetch. Its rows still count as the source of a move. When it comes back it is compared
+    with the rows `old_dir` kept of it in `.left-out/`; without those, a dataset named in
+    `known_datasets` (the committed changelog's history) is not recorded as new either.
     """
     old_descriptor = _descriptor(old_dir)
     new_descriptor = _descriptor(new_dir)
@@ -122,6 +138,10 @@ def diff_packages(old_dir: Path, new_dir: Path) -> list[dict[str, Any]]:
     old_resources = {
         r["name"]: r for r in (old_descriptor or {}).get("resources", []) if r.get("x-kuntadata")
     }
+    current = {r["name"] for r in new_descriptor["resources"] if r.get("x-kuntadata")}
+    for name, resource in left_out_resources(old_dir).items():
+        if name in current:  # only a returning dataset is paired with its kept rows
+            old_resources.setdefault(name, resource)
     entries: list[dict[str, Any]] = []
     added: list[_Rows] = []
     removed: list[_Rows] = []
@@ -134,7 +154,9 @@ def diff_packages(old_dir: Path, new_dir: Path) -> list[dict[str, Any]]:
         old = old_resources.pop(resource["name"], None)
         new_frame = _read(new_dir / resource["path"])
         if old is None:
-            if old_descriptor is not None:  # the first build is the start, not a change
+            # The first build is the start, not a change; a dataset the changelog already
+            # knows was published before and left out since, so it is not new either.
+            if old_descriptor is not None and dataset not in known_datasets:
                 added.append(_Rows(dataset, date, _long(new_frame, key)))
             continue
         old_frame, new_frame = _comparable(_read(old_dir / old["path"]), new_frame)
@@ -392,13 +414,101 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(number) else number
 
 
-def append_changelog(path: Path, entries: list[dict[str, Any]]) -> None:
-    """Append entries to the committed changelog, atomically (temp file, then rename)."""
-    rows = read_changelog(path) + entries
+def left_out_resources(package_dir: Path) -> dict[str, dict[str, Any]]:
+    """Resources of datasets a package left out, with paths into its `.left-out/` folder."""
+    index = package_dir / LEFT_OUT_DIR / LEFT_OUT_INDEX
+    try:
+        resources = json.loads(index.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out = {}
+    for resource in resources if isinstance(resources, list) else []:
+        path = package_dir / LEFT_OUT_DIR / str(resource.get("path", ""))
+        if resource.get("x-kuntadata") and path.is_file():
+            out[resource["name"]] = {**resource, "path": f"{LEFT_OUT_DIR}/{path.name}"}
+    return out
+
+
+def history_datasets(rows: list[dict[str, Any]]) -> frozenset[str]:
+    """Datasets the changelog has recorded (each was in a published package at some point)."""
+    return frozenset(str(row.get("dataset") or "") for row in rows) - {""}
+
+
+def unrecorded(recorded: list[dict[str, Any]], entries: list[dict[str, Any]]) -> list[dict]:
+    """The entries that are not in the changelog yet, each once.
+
+    Two package runs at once, or a swap that failed and was retried, used to write the same
+    revision twice. A figure's change (dataset, indicator, area, period, dimensions, old →
+    new) counts as recorded when it is that figure's latest recorded change, so a value that
+    goes back and forth is still told each time; a summary row (new period, move, …) when the
+    very same row is there.
+    """
+    latest: dict[tuple[str, ...], tuple[str, ...]] = {}
+    summaries: set[tuple[str, ...]] = set()
+    for row in recorded:
+        _remember(row, latest, summaries)
+    fresh = []
+    for row in entries:
+        if _remember(row, latest, summaries):
+            fresh.append(row)
+    return fresh
+
+
+def _remember(
+    row: dict[str, Any],
+    latest: dict[tuple[str, ...], tuple[str, ...]],
+    summaries: set[tuple[str, ...]],
+) -> bool:
+    """Note the row as recorded; False when it already was (see `unrecorded`)."""
+    figure = tuple(_text(row.get(c)) for c in ("dataset", "indicator", "area", "period"))
+    figure += (_text(row.get("dimensions")),)
+    change = (
+        _text(row.get("change")),
+        _canonical(row.get("old_value")),
+        _canonical(row.get("new_value")),
+        _text(row.get("old_status")),
+        _text(row.get("new_status")),
+        _text(row.get("moved_from")),
+    )
+    if change[0] in FIGURE_KINDS:
+        if latest.get(figure) == change:
+            return False
+        latest[figure] = change
+        return True
+    summary = (*figure, *change, *(_text(row.get(c)) for c in ("date", "count", "municipalities")))
+    if summary in summaries:
+        return False
+    summaries.add(summary)
+    return True
+
+
+def append_changelog(path: Path, entries: list[dict[str, Any]]) -> int:
+    """Append the entries not recorded yet, atomically (temp file, then rename); how many."""
+    staged, fresh = stage_changelog(path, entries)
+    if staged is not None:
+        staged.replace(path)
+    return len(fresh)
+
+
+def stage_changelog(path: Path, entries: list[dict[str, Any]]) -> tuple[Path | None, list]:
+    """The changelog with the unrecorded entries appended, written to a temporary sibling.
+
+    The package stage renames it over `path` only once the new package is in place, so a
+    failed or retried build never leaves changes recorded for a package that was not
+    published. None when there is nothing to add.
+    """
+    rows = read_changelog(path)
+    fresh = unrecorded(rows, entries)
+    if not fresh:
+        return None, []
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".csv.tmp")
-    write_changelog(tmp, rows)
-    tmp.replace(path)
+    staged = path.parent / f".{path.name}.tmp-{uuid.uuid4().hex[:8]}"
+    try:
+        write_changelog(staged, rows + fresh)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged, fresh
 
 
 def read_changelog(path: Path) -> list[dict[str, Any]]:

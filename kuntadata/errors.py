@@ -6,6 +6,9 @@ Every message names the file, URL or flag concerned, what is wrong and what to d
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 
 class KuntadataError(Exception):
     """Base of every error the CLI reports without a traceback."""
@@ -70,8 +73,62 @@ class SnapshotMismatch(PackageError):
     whole package."""
 
 
+class SnapshotCorrupt(SnapshotMismatch):
+    """A snapshot's bytes are not what its provenance.json recorded (edited, truncated, lost).
+
+    Only that dataset is left out, like a mismatch; unlike a mismatch it is reported as an
+    error, because the committed raw data itself is wrong and must be restored or refetched.
+    """
+
+
 class BuildError(KuntadataError):
     """The site stage cannot build: names what is missing and which command makes it."""
+
+
+class LockBusy(KuntadataError):
+    """Another run holds the project's write lock and did not finish within the wait."""
+
+
+class WriteError(KuntadataError):
+    """The file system refused a write (disk full, read-only, busy, no permission).
+
+    Raised instead of a bare OSError so the command line can say which path and what to do;
+    the stages write to temporary folders first, so the last complete output is kept.
+    """
+
+    def __init__(self, exc: OSError, path: Path | str | None = None) -> None:
+        self.errno = exc.errno
+        self.path = str(exc.filename or path or "")
+        super().__init__(os_error_message(exc, path))
+
+
+_HINTS = {
+    errno.ENOSPC: "the disk is full; free some space (old builds, caches) and run the command "
+    "again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run the command again",
+    errno.EROFS: "the file system is mounted read-only; run from a writable copy of the "
+    "project (`--root DIR`) or remount it read-write",
+    errno.EACCES: "this user may not write there; fix the folder's permissions "
+    "(`chmod u+w`) or run from a copy you own (`--root DIR`)",
+    errno.EPERM: "this user may not write there; fix the folder's permissions "
+    "(`chmod u+w`) or run from a copy you own (`--root DIR`)",
+    errno.EBUSY: "another program holds the folder open (a preview server, an editor, a file "
+    "indexer, a mount point); close it and run the command again",
+}
+
+
+def os_error_message(exc: OSError, path: Path | str | None = None) -> str:
+    """`<path>: <what the system said> (Errno N); <what to do>` for a failed file operation.
+
+    `path` names the file or folder being written when the error itself does not (a write
+    that runs out of space mid-file carries no file name). The last complete output is kept
+    because every stage writes into a temporary folder first.
+    """
+    where = exc.filename or path or "(unknown path)"
+    reason = exc.strerror or str(exc)
+    code = f" (Errno {exc.errno})" if exc.errno is not None else ""
+    hint = _HINTS.get(exc.errno or 0, "check the path and run the command again")
+    return f"{where}: {reason}{code}; {hint}. The last complete output is kept."
 
 
 def _first_bytes(body: bytes | str | None, limit: int = 200) -> str:

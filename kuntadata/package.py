@@ -2,18 +2,24 @@
 
 A pure function of what fetch wrote. The package is written to a temporary directory,
 validated there, and renamed into `data/package/` only when it is valid, so a failed
-run leaves the previous package in place.
+run leaves the previous package in place. Only then is `data/changelog.csv` replaced, so it
+never records changes of a package that was not published; one run at a time holds the
+project's write lock (lock.py). Two builds of the same snapshots are byte-identical:
+`created` is the latest fetch time (or SOURCE_DATE_EPOCH), never the clock.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
+import os
 import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +28,31 @@ import pandas as pd
 from . import __version__
 from .areas import Areas
 from .changelog import FIELDS as CHANGE_FIELDS
-from .changelog import append_changelog, diff_packages, read_changelog, write_changelog
+from .changelog import (
+    LEFT_OUT_DIR,
+    LEFT_OUT_INDEX,
+    diff_packages,
+    history_datasets,
+    left_out_resources,
+    read_changelog,
+    stage_changelog,
+    unrecorded,
+    write_changelog,
+)
 from .config import DEFAULT_SOURCES, SiteConfig
 from .derive import add_per_resident
-from .errors import PackageError, SnapshotMismatch
+from .errors import PackageError, SnapshotCorrupt, SnapshotMismatch, WriteError
 from .fetch import SOURCE_OF_KIND
+from .lock import project_lock
 from .paths import ProjectPaths
 from .public_source import is_public_url, public_sources
-from .snapshot import now_utc, read_provenance, snapshot_dir, swap_into_place
+from .snapshot import (
+    now_utc,
+    read_snapshot,
+    snapshot_dir,
+    swap_into_place,
+    verify_snapshot,
+)
 from .spec import DatasetSpec
 from .symbols import STATUS_MEANINGS, status_meaning
 from .tidy import TidyDataset, tidy_statfin
@@ -72,6 +95,9 @@ class PackageSummary:
     path: Path | None = None
     changes: int = 0
     skipped: list[str] = field(default_factory=list)
+    # Datasets left out because their snapshot is damaged: the rest is built, but the
+    # command fails, since the committed raw data must be restored or fetched again.
+    errors: list[str] = field(default_factory=list)
     # Expected conditions worth saying (pending specs, rows that carry no figure): unlike
     # warnings they never fail --strict.
     notes: list[str] = field(default_factory=list)
@@ -90,6 +116,29 @@ class StrictWarnings(PackageError):
         super(PackageError, self).__init__("\n".join(lines))  # not "Package stage failed"
 
 
+def _one_writer(build):
+    """Run the package stage under the project's write lock; a refused write (disk full,
+    read-only, busy folder) is a WriteError naming the path, not a traceback."""
+
+    @functools.wraps(build)
+    def locked(
+        paths: ProjectPaths,
+        config: SiteConfig,
+        specs: list[DatasetSpec],
+        areas: Areas,
+        *,
+        strict: bool = False,
+    ) -> PackageSummary:
+        with project_lock(paths, "package"):
+            try:
+                return build(paths, config, specs, areas, strict=strict)
+            except OSError as exc:
+                raise WriteError(exc, paths.package) from exc
+
+    return locked
+
+
+@_one_writer
 def build_package(
     paths: ProjectPaths,
     config: SiteConfig,
@@ -117,14 +166,20 @@ def build_package(
             pending.append(_pending(spec))
             continue
         try:
+            provenance = read_snapshot(directory)
             item = _tidy(spec, directory, area_codes, areas)
-            tidied.append(_publish_sources(item, read_provenance(directory), config))
+            tidied.append(_publish_sources(item, provenance, config))
+        except SnapshotCorrupt as exc:
+            summary.errors.append(
+                f"{spec.id}: left out of the package (the rest is built): {'; '.join(exc.problems)}"
+            )
         except SnapshotMismatch as exc:
             summary.warnings.append(
                 f"{spec.id}: left out of the package (the rest is built): {'; '.join(exc.problems)}"
             )
         except PackageError as exc:
             problems.extend(exc.problems)
+    problems.extend(_damaged_reference(paths.raw / AREAS_DIR))
     if problems:
         raise PackageError(problems)
     summary.warnings.extend(add_per_resident(tidied))
@@ -142,12 +197,13 @@ def build_package(
     paths.package.parent.mkdir(parents=True, exist_ok=True)
     tmp = paths.package.parent / f".package.tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
+    staged: Path | None = None
     try:
         resources = [
             _copy_areas(paths.raw / AREAS_DIR, tmp),
             _copy_mergers(paths.raw / AREAS_DIR, tmp),
         ]
-        boundaries = _copy_boundaries(paths.raw / BOUNDARIES_DIR, tmp)
+        boundaries = _copy_boundaries(paths.raw / BOUNDARIES_DIR, tmp, summary)
         if boundaries:
             resources.append(boundaries)
         for item in tidied:
@@ -156,21 +212,27 @@ def build_package(
         symbols = {s for item in tidied for s in item.frame["status"].dropna() if s}
         descriptor_path = tmp / "datapackage.json"
         _write_json(descriptor_path, _descriptor(config, resources, pending, symbols))
-        previous = paths.package if (paths.package / "datapackage.json").exists() else None
-        changes = diff_packages(previous, tmp) if previous else []
+        previous = _previous_package(paths.package, summary)
+        _keep_left_out(previous, tmp, {item.spec.id for item in tidied}, {s.id for s in specs})
         changelog_path = paths.root / "data" / "changelog.csv"
-        write_changelog(tmp / "changes.csv", read_changelog(changelog_path) + changes)
+        recorded = read_changelog(changelog_path)
+        changes = diff_packages(previous, tmp, history_datasets(recorded)) if previous else []
+        changes = unrecorded(recorded, changes)
+        write_changelog(tmp / "changes.csv", recorded + changes)
         resources.append(_changes_resource(tmp / "changes.csv"))
         _write_json(descriptor_path, _descriptor(config, resources, pending, symbols))
         errors = validate_package(descriptor_path)
         if errors:
             raise PackageError(errors)
-        if changes:
-            append_changelog(changelog_path, changes)
+        staged, _ = stage_changelog(changelog_path, changes)
         summary.changes = len(changes)
         swap_into_place(tmp, paths.package)
+        if staged is not None:  # recorded only now that the package it describes is in place
+            staged.replace(changelog_path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if staged is not None:
+            staged.unlink(missing_ok=True)
         raise
     summary.datasets = len(tidied)
     summary.seconds = time.perf_counter() - started
@@ -189,6 +251,10 @@ def _tidy(spec: DatasetSpec, directory: Path, area_codes: set[str], areas: Areas
         from .tidy_files import tidy_file
 
         return tidy_file(spec, directory, area_codes, areas)
+    if spec.kind == "treasury":
+        from .sources.treasury.tidy import tidy_treasury
+
+        return tidy_treasury(spec, directory, area_codes)
     raise PackageError(f"{spec.label}: source kind {spec.kind!r} cannot be packaged")
 
 
@@ -245,12 +311,20 @@ def _copy_mergers(source: Path, out: Path) -> dict[str, Any]:
     )
 
 
-def _copy_boundaries(source: Path, out: Path) -> dict[str, Any] | None:
-    """Municipal boundaries (GeoJSON) for the maps, carried as a non-tabular resource."""
+def _copy_boundaries(source: Path, out: Path, summary: PackageSummary) -> dict[str, Any] | None:
+    """Municipal boundaries (GeoJSON) for the maps, carried as a non-tabular resource;
+    left out, with an error, when the snapshot does not match its provenance."""
     path = source / "municipalities.geojson"
     if not path.exists():
         return None
-    provenance = json.loads((source / "provenance.json").read_text("utf-8"))
+    try:
+        provenance = read_snapshot(source)
+    except SnapshotCorrupt as exc:
+        summary.errors.append(
+            "municipality_boundaries: left out of the package (the rest is built): "
+            + "; ".join(exc.problems)
+        )
+        return None
     target = out / "municipality_boundaries.geojson"
     shutil.copyfile(path, target)
     data = target.read_bytes()
@@ -293,7 +367,7 @@ def _changes_resource(path: Path) -> dict[str, Any]:
     return resource
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
+def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
@@ -466,7 +540,7 @@ def _descriptor(
         "description": "Official statistics about Finnish municipalities, their regions and "
         "the whole country, in tidy long form with sources and exact queries.",
         "version": __version__,
-        "created": now_utc(),
+        "created": _created(resources),
         "licenses": [CC_BY],
         "sources": _package_sources(resources),
         "keywords": ["Finland", "municipalities", "kunnat", "kommuner", "statistics"],
@@ -475,3 +549,77 @@ def _descriptor(
         "x-pending": pending or [],
         "resources": resources,
     }
+
+
+def _created(resources: list[dict]) -> str:
+    """When the package's data was made: SOURCE_DATE_EPOCH (reproducible builds), else the
+    latest fetch time of its datasets, so two builds of the same snapshots are identical."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            moment = datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise PackageError(
+                f"SOURCE_DATE_EPOCH={epoch}: not a Unix time in seconds; set it to an integer "
+                "(`git log -1 --format=%ct`) or unset it"
+            ) from exc
+        return moment.isoformat().replace("+00:00", "Z")
+    fetched = [r["x-kuntadata"].get("fetched_at") or "" for r in resources if "x-kuntadata" in r]
+    return max(fetched, default="") or now_utc()
+
+
+def _damaged_reference(directory: Path) -> list[str]:
+    """The areas reference checked like a snapshot; without it there is no package at all."""
+    if not (directory / "provenance.json").exists():
+        return []  # _copy_areas names what is missing and how to make it
+    try:
+        problems = verify_snapshot(directory)
+    except SnapshotCorrupt as exc:
+        problems = exc.problems[:-1]
+    if not problems:
+        return []
+    return [
+        *problems,
+        f"restore it with `git checkout -- data/raw/{AREAS_DIR.as_posix()}` or rebuild it with "
+        "`python3 scripts/make_areas_reference.py`",
+    ]
+
+
+def _previous_package(package: Path, summary: PackageSummary) -> Path | None:
+    """The package being replaced, to diff against; None when there is none or it is
+    unreadable (it is rebuilt now, but its changes cannot be listed)."""
+    descriptor = package / "datapackage.json"
+    if not descriptor.exists():
+        return None
+    try:
+        json.loads(descriptor.read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        summary.warnings.append(
+            f"{descriptor}: empty or cut short; the package is rebuilt, but what changed "
+            "since it cannot be recorded in data/changelog.csv"
+        )
+        return None
+    return package
+
+
+def _keep_left_out(previous: Path | None, out: Path, built: set[str], specs: set[str]) -> None:
+    """Carry the last packaged rows of datasets left out of this build (a damaged snapshot,
+    a spec that does not match) into `out/.left-out/`, so when one comes back the changelog
+    compares it with them instead of calling it a new dataset. A deleted spec's are dropped.
+    """
+    if previous is None:
+        return
+    descriptor = json.loads((previous / "datapackage.json").read_bytes())
+    old = {r["name"]: r for r in descriptor.get("resources", []) if r.get("x-kuntadata")}
+    for name, resource in left_out_resources(previous).items():
+        old.setdefault(name, resource)
+    kept = []
+    for name, resource in sorted(old.items()):
+        if name in built or name not in specs or not (previous / resource["path"]).is_file():
+            continue
+        folder = out / LEFT_OUT_DIR
+        folder.mkdir(exist_ok=True)
+        shutil.copyfile(previous / resource["path"], folder / f"{name}.csv")
+        kept.append({**resource, "path": f"{name}.csv"})
+    if kept:
+        _write_json(out / LEFT_OUT_DIR / LEFT_OUT_INDEX, kept)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import PackageError
+from .errors import PackageError, SnapshotCorrupt
 
 PROVENANCE = "provenance.json"
 
@@ -110,23 +110,71 @@ def swap_into_place(new: Path, target: Path) -> None:
 
 
 def read_provenance(directory: Path) -> dict[str, Any]:
+    """The snapshot's provenance.json; a damaged one is a SnapshotCorrupt naming the fix."""
     path = directory / PROVENANCE
     if not path.exists():
         raise PackageError(
             f"{directory}: no snapshot ({PROVENANCE} missing); run `python build.py fetch` "
             "with internet, or restore data/raw/ from git"
         )
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        provenance = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        reason = "empty" if not path.stat().st_size else f"not valid JSON ({exc})"
+        raise SnapshotCorrupt([f"{path}: {reason}", _fix(directory)]) from exc
+    if not isinstance(provenance, dict) or not isinstance(provenance.get("files"), list):
+        raise SnapshotCorrupt([f"{path}: has no list of files", _fix(directory)])
+    return provenance
+
+
+def read_snapshot(directory: Path) -> dict[str, Any]:
+    """provenance.json, once every file it lists is there with the recorded sha256.
+
+    The package stage reads snapshots through this: a hand-edited figure or a truncated
+    response must never be published as the source's data (nor logged as a revision).
+    """
+    problems = verify_snapshot(directory)
+    if problems:
+        raise SnapshotCorrupt([*problems, _fix(directory)])
+    return read_provenance(directory)
 
 
 def verify_snapshot(directory: Path) -> list[str]:
-    """Problems with a snapshot's files (missing, or bytes not matching the recorded sha256)."""
+    """Problems with a snapshot's files: missing, unreadable, or bytes not as recorded."""
     provenance = read_provenance(directory)
     problems = []
     for entry in provenance["files"]:
-        path = directory / entry["file"]
-        if not path.exists():
-            problems.append(f"{path}: listed in {PROVENANCE} but missing")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
-            problems.append(f"{path}: sha256 differs from {PROVENANCE}; the file was edited")
+        name = entry.get("file") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not name or Path(name).name != name or name == "..":
+            problems.append(f"{directory / PROVENANCE}: lists {name!r}, not a file name")
+            continue
+        path = directory / name
+        recorded = entry.get("sha256")
+        if not path.is_file():
+            problems.append(f"{path}: missing (listed in {PROVENANCE})")
+            continue
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            problems.append(f"{path}: cannot be read ({exc.strerror})")
+            continue
+        size = entry.get("bytes")
+        if isinstance(size, int) and size != len(content):
+            problems.append(
+                f"{path}: {len(content):,} bytes, {PROVENANCE} recorded {size:,} "
+                "(truncated or edited)"
+            )
+        elif not recorded:
+            problems.append(f"{path}: {PROVENANCE} records no sha256 for it")
+        elif hashlib.sha256(content).hexdigest() != recorded:
+            problems.append(f"{path}: sha256 differs from {PROVENANCE} (edited or damaged)")
     return problems
+
+
+def _fix(directory: Path) -> str:
+    """What to do about a damaged snapshot: restore the committed one, or fetch it again."""
+    relative = f"data/raw/{directory.parent.name}/{directory.name}"
+    return (
+        f"restore it with `git checkout -- {relative}` or refetch it with "
+        f"`python3 build.py fetch --only {directory.name}`"
+    )
