@@ -261,7 +261,9 @@ def check(opts: Options, live: bool) -> None:
 def status(opts: Options) -> None:
     """Per dataset: latest period, fetch and update dates, cadence; warn when stale."""
     from kuntadata.status import dataset_status
+    from kuntadata.validate import read_descriptor
 
+    read_descriptor(opts.paths.package / "datapackage.json")  # a cut-short one: say so
     statuses = dataset_status(opts.paths.package)
     click.secho(f"status: {len(statuses)} dataset(s) in {opts.paths.package}", bold=True)
     stale = [s for s in statuses if s.stale]
@@ -284,9 +286,11 @@ def site(opts: Options, base_url: str | None) -> None:
     """Build the static site from data/package/ into _site/."""
     from kuntadata.config import load_site_config
     from kuntadata.site import build_site
+    from kuntadata.validate import read_descriptor
 
     _writing(opts, "site")
     config = load_site_config(opts.paths.site_config)
+    read_descriptor(opts.paths.package / "datapackage.json")  # a cut-short one: say so
     click.secho(f"site: building {', '.join(config.languages)} → {opts.paths.site}", bold=True)
     summary = build_site(opts.paths, config, base_url=base_url, progress=click.echo)
     opts.stats.update(pages=summary.pages)

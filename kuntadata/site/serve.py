@@ -6,6 +6,7 @@ own 404.html like GitHub Pages does, so broken links look the same locally.
 
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
 import threading
@@ -15,6 +16,7 @@ from typing import ClassVar
 from ..errors import BuildError
 
 HOST = "127.0.0.1"
+MAX_PORT = 65535
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -45,11 +47,42 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 def make_server(directory: Path, port: int = 8000) -> http.server.ThreadingHTTPServer:
-    """A server bound to 127.0.0.1 (port 0 picks a free port; see `server.server_port`)."""
+    """A server bound to 127.0.0.1 (port 0 picks a free port; see `server.server_port`).
+
+    A port that is taken, not a port number, or reserved for root is a BuildError naming the
+    port and what to use instead, not an OSError traceback.
+    """
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= MAX_PORT:
+        raise BuildError(
+            f"--port {port}: not a port number; use one from 1024 to {MAX_PORT}, e.g. "
+            "`python3 build.py serve --port 8000`"
+        )
     if not (directory / "index.html").exists():
         raise BuildError(f"{directory}: no built site here; run `python build.py site` first")
     handler = functools.partial(_Handler, directory=str(directory))
-    return http.server.ThreadingHTTPServer((HOST, port), handler)
+    try:
+        return http.server.ThreadingHTTPServer((HOST, port), handler)
+    except OSError as exc:
+        raise BuildError(_port_problem(exc, port)) from exc
+
+
+def _port_problem(exc: OSError, port: int) -> str:
+    other = 8001 if port == 8000 else 8000
+    where = f"{HOST}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"{where}: the port is already in use (another `build.py serve` or another "
+            f"server); stop it, or pick another port: `python3 build.py serve --port {other}`"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"{where}: ports below 1024 need administrator rights; pick another port: "
+            f"`python3 build.py serve --port {other}`"
+        )
+    return (
+        f"{where}: cannot listen there ({exc.strerror}, Errno {exc.errno}); pick another "
+        f"port: `python3 build.py serve --port {other}`"
+    )
 
 
 def serve(directory: Path, port: int = 8000) -> None:
