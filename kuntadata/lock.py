@@ -9,15 +9,21 @@ seconds, default 300) and then stops with a message naming the lock and the othe
 
 The holder of the lock is also the only process that may clear temporary folders left by an
 interrupted run (`data/.package.tmp-*`, `data/raw/<source>/.<dataset>.tmp-*`, `_site.tmp-*`):
-without the lock one of them could be a running build's work in progress.
+without the lock one of them could be a running build's work in progress. For the same reason
+a worker a stage forks must not outlive it (`exit_with_parent`): once a killed run's lock is
+gone, the next run deletes the temporary folder an orphaned worker would still be writing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import os
 import shutil
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -182,8 +188,7 @@ def temporaries(paths: ProjectPaths) -> list[Path]:
         (package.parent, f".{package.name}.tmp-*"),
         (package.parent, f".{package.name}.old-*"),
         (package.parent, ".changelog.csv.tmp-*"),
-        (site.parent, f"{site.name}.tmp-*"),
-        (site.parent, f"{site.name}.old-*"),
+        (site.parent, f"{site.name}.tmp-*"),  # old sites: the site stage deletes those
     ]
     found = [p for folder, pattern in patterns for p in sorted(folder.glob(pattern))]
     if paths.raw.is_dir():
@@ -210,3 +215,31 @@ def _relative(path: Path, root: Path) -> str:
         return str(path.relative_to(root))
     except ValueError:
         return str(path)
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def exit_with_parent(parent: int) -> None:
+    """Call first thing in a forked worker: it dies with the run that forked it (`parent`,
+    that run's pid taken before the fork), even when that run is killed with SIGKILL.
+
+    Linux delivers SIGKILL to the worker when its parent dies (prctl PR_SET_PDEATHSIG);
+    elsewhere a daemon thread polls the parent's pid. A parent already gone before the
+    signal was armed is caught by comparing `os.getppid()`.
+    """
+    armed = False
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)

@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from ..errors import BuildError
+from ..lock import exit_with_parent
 from ..paths import ProjectPaths
 from . import fmt
 from .catalog import CATALOG_PATH, catalog_jsonld
@@ -215,8 +216,10 @@ def _fork_worker(site, root: Path, codes, envs) -> tuple[int, int] | None:
     if not codes or not hasattr(os, "fork") or os.environ.get("KUNTADATA_SITE_WORKERS") == "1":
         return None
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller
+        exit_with_parent(parent)  # a killed build leaves no worker behind (lock.py)
         os.close(read_end)
         status = 0
         try:
