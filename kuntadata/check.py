@@ -39,6 +39,7 @@ class SpecCheck:
     warnings: list[str] = field(default_factory=list)
     skipped: str = ""
     verified: bool = True
+    kind: str = "statfin"
 
     @property
     def ok(self) -> bool:
@@ -72,12 +73,21 @@ class CheckReport:
 
     @property
     def summary(self) -> str:
-        problems = sum(len(r.problems) for r in self.failed)
         skipped = len(self.results) - len(self.checked)
+        statfin = [r for r in self.checked if r.kind == "statfin"]
+        failed = [r for r in statfin if r.problems]
+        problems = sum(len(r.problems) for r in failed)
+        treasury = [r for r in self.checked if r.kind == "treasury"]
+        also = (
+            f"; {len(treasury)} Treasury spec(s) checked, "
+            f"{sum(not r.problems for r in treasury)} OK"
+            if treasury
+            else ""
+        )
         return (
-            f"check --live: {len(self.checked)} StatFin spec(s) checked, "
-            f"{len(self.checked) - len(self.failed)} OK, {len(self.failed)} with "
-            f"{problems} problem(s); {skipped} other spec(s) skipped"
+            f"check --live: {len(statfin)} StatFin spec(s) checked, "
+            f"{len(statfin) - len(failed)} OK, {len(failed)} with "
+            f"{problems} problem(s){also}; {skipped} other spec(s) skipped"
         )
 
 
@@ -101,6 +111,23 @@ def check_live(
     if statfin_specs:
         _apply_published_limits(client, base_url, report)
     for spec in specs:
+        if spec.kind == "treasury":  # the raw layout rebuilt from docs: verify it live
+            from .sources.treasury.check import check_treasury_spec
+
+            url, problems, warnings = check_treasury_spec(spec, client, paths.raw)
+            result = SpecCheck(
+                spec.id,
+                spec.label,
+                table=str(spec.source["package"]),
+                url=url,
+                problems=problems,
+                warnings=warnings,
+                verified=spec.verified,
+                kind="treasury",
+            )
+            outcome.results.append(result)
+            _report(result, report)
+            continue
         if spec.kind != "statfin":
             outcome.results.append(
                 SpecCheck(spec.id, spec.label, skipped=f"source kind {spec.kind} is not checked")

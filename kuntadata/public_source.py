@@ -75,6 +75,10 @@ def public_sources(
         return _statfin(spec, provenance, config)
     if spec.kind == "sotkanet":
         return _sotkanet(spec, provenance, config, meta)
+    if spec.kind == "treasury":
+        from .sources.treasury.public import treasury_sources
+
+        return treasury_sources(spec, provenance)
     return _file(spec, provenance, tidy_sources or [])
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import files, sotkanet, statfin
+from . import files, sotkanet, statfin, treasury
 from .base import FetchRequest, SourceResult
 
 ADAPTERS: dict[str, Callable[[FetchRequest], SourceResult]] = {
     "statfin": statfin.fetch,
     "sotkanet": sotkanet.fetch,
     "file": files.fetch,
+    "treasury": treasury.fetch,
 }
