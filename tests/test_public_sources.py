@@ -161,10 +161,11 @@ def test_no_published_file_names_a_local_address(project) -> None:
 
 
 def test_chart_csv_names_the_public_source_beside_the_licence(project) -> None:
-    path = project.site / "data/fi/kunta/091/families.csv"
+    path = project.site / "data/kunta/091/091-helsinki-families.csv"
     rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
-    assert rows[0]["source"] == f"Lähde: Tilastokeskus, perheet (taulukko 12c1) {FAMILIES_URL}"
-    assert rows[0]["licence"] == "CC-BY-4.0 https://creativecommons.org/licenses/by/4.0/"
+    assert rows[0]["source"] == "Statistics Finland, StatFin table 12c1"
+    assert rows[0]["source_url"] == FAMILIES_URL
+    assert rows[0]["licence"] == "CC-BY-4.0"
 
 
 def test_pages_credit_the_public_source_never_a_local_one(project) -> None:

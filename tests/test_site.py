@@ -97,7 +97,7 @@ def test_missing_rows_are_said_in_words_never_a_blank_chart(site: Path) -> None:
     block = html.split('id="population-population"')[1].split("</article>")[0]
     assert "No data: Population has not been fetched for this municipality." in block
     assert "data-spec" not in block and "<table" not in block
-    assert not (site / "data/en/kunta/297/population.csv").exists()
+    assert not (site / "data/kunta/297/297-kuopio-population.csv").exists()
 
 
 def test_status_symbol_shows_the_reason(tmp_path: Path) -> None:
@@ -112,25 +112,30 @@ def test_status_symbol_shows_the_reason(tmp_path: Path) -> None:
         "There is no figure for number of families in Kuopio for 2022: data not available, "
         "too uncertain to be presented, or confidential." in page
     )
-    with (paths.site / "data/en/kunta/297/families.csv").open(encoding="utf-8") as handle:
+    with (paths.site / "data/kunta/297/297-kuopio-families.csv").open(encoding="utf-8") as handle:
         row = next(r for r in csv.DictReader(handle) if r["period"] == "2022")
     assert (row["value"], row["status"]) == ("", "..")
-    assert row["status_meaning"].startswith("data not available")
+    with (paths.site / "data/labels.csv").open(encoding="utf-8") as handle:
+        meaning = next(
+            r for r in csv.DictReader(handle) if r["kind"] == "status" and r["code"] == ".."
+        )
+    assert meaning["en"].startswith("data not available")
 
 
 def test_chart_csv_matches_table_and_names_source_and_licence(site: Path) -> None:
-    with (site / "data/fi/kunta/091/families.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    with (site / "data/kunta/091/091-helsinki-families.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["indicator"] == "families"]
     assert {r["area_code"] for r in rows} == {"KU091", "MK01", "SSS"}
     helsinki_2022 = next(r for r in rows if r["area_code"] == "KU091" and r["period"] == "2022")
     assert helsinki_2022["value"] == "161417"
-    assert helsinki_2022["source"] == "Lähde: Tilastokeskus, perheet"
-    assert helsinki_2022["licence"].startswith("CC-BY-4.0")
+    assert helsinki_2022["source"] == "Lähde: Tilastokeskus, perheet"  # no public address here
+    assert helsinki_2022["licence"] == "CC-BY-4.0"
     html = read(site, "fi/kunta/091-helsinki/index.html")
     table = html.split('id="families-families"')[1].split("</table>")[0]
     assert f'<th scope="row">2022</th><td>161{NBSP}417</td>' in table
     spec = json.loads(re.search(r'id="families-families-spec">(.*?)</script>', html).group(1))
-    assert spec["data"]["url"] == "../../../data/fi/kunta/091/families.csv"
+    assert spec["data"]["url"] == "../../../data/kunta/091/091-helsinki-families.csv"
+    assert spec["transform"][0] == {"filter": {"field": "indicator", "equal": "families"}}
 
 
 def test_language_versions_and_bilingual_names(site: Path) -> None:
@@ -152,7 +157,9 @@ def test_metadata_jsonld_og_csv_alternates_and_dates(site: Path) -> None:
     assert data["@type"] == "Dataset" and data["spatialCoverage"]["identifier"] == "KU091"
     assert data["temporalCoverage"] == "2006/2025"
     assert '<meta property="og:title" content="Helsinki – Municipal data">' in html
-    assert '<link rel="alternate" type="text/csv" href="../../../data/en/kunta/091/' in html
+    assert (
+        '<link rel="alternate" type="text/csv" href="../../../data/kunta/091/091-helsinki-' in html
+    )
     assert "Site built on 23 November 2026" in html
     assert "Data fetched 23 November 2026, updated by the source 1 April 2026." in html
     sitemap = read(site, "sitemap.xml")

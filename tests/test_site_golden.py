@@ -8,7 +8,8 @@ with ONE command from the repository root, then review the diff before committin
 (equivalently `KUNTADATA_REGEN_GOLDEN=1 python -m pytest tests/test_site_golden.py`).
 The build date is fixed, zips are written with fixed timestamps, and the vendored bundle is
 represented by its VERSIONS.txt (versions + sha256) instead of 900 KB of JavaScript. Zip
-files are compared as a text listing of their members and contents.
+files are compared as a text listing of their members and contents, Excel workbooks as their
+sheets' cells (value and number format).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ try:
     from tests.site_fixtures import make_project, site_config
 except ModuleNotFoundError:  # pytest run without the repository root on sys.path
     from site_fixtures import make_project, site_config
+
+import openpyxl
 
 from kuntadata.site import build_site
 
@@ -47,7 +50,9 @@ def comparable_files(site: Path) -> dict[str, str]:
         relative = path.relative_to(site).as_posix()
         if relative in SKIP:
             continue
-        if path.suffix == ".zip":
+        if path.suffix == ".xlsx":
+            files[relative + ".txt"] = workbook_text(path)
+        elif path.suffix == ".zip":
             with zipfile.ZipFile(path) as archive:
                 parts = [
                     f"=== {info.filename} {info.date_time}\n" + archive.read(info).decode("utf-8")
@@ -57,6 +62,24 @@ def comparable_files(site: Path) -> dict[str, str]:
         else:
             files[relative] = path.read_text(encoding="utf-8")
     return files
+
+
+def workbook_text(path: Path) -> str:
+    """A workbook as text: each sheet's frozen cell, then every row with each cell's value
+    and, for numbers, its number format."""
+    book = openpyxl.load_workbook(path)
+    parts = []
+    for sheet in book.worksheets:
+        parts.append(f"=== {sheet.title} (frozen at {sheet.freeze_panes})\n")
+        for row in sheet.iter_rows():
+            cells = [
+                f"{c.value!r} [{c.number_format}]"
+                if isinstance(c.value, int | float)
+                else repr(c.value)
+                for c in row
+            ]
+            parts.append(" | ".join(cells) + "\n")
+    return "".join(parts)
 
 
 def regenerate() -> None:

@@ -7,28 +7,27 @@ per language; data is grouped once (package_data.py); pages are plain string wri
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..errors import BuildError
-from ..lock import exit_with_parent
 from ..paths import ProjectPaths
 from . import fmt
 from .catalog import CATALOG_PATH, catalog_jsonld
 from .context import PACKAGE_ZIP, Site
-from .downloads import MunicipalityZips, package_zip
+from .downloads import LABELS_PATH, MunicipalityCsvs, MunicipalityZips, labels_csv, package_zip
 from .fork import check_fork
 from .freshness import date_sentence, source_notes, statuses
 from .i18n import translations
@@ -47,8 +46,12 @@ from .pages import (
 )
 from .vendor import write_vendor
 from .whatsnew import atom_feed, change_groups, whatsnew_page
+from .workbook import municipality_workbook, workbook_link
+from .workers import can_fork, run_shared, swap, sweep, temporary_name
 
 CONTENT_SECTIONS = {"about": "about.md", "accessibility": "accessibility.md"}
+DOWNLOADS_TEXT = "downloads.md"  # content/<lang>/: the data page's words on file formats
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,7 @@ def build_site(
         )
     if not (paths.templates / "base.html").exists():
         raise BuildError(f"{paths.templates}: site templates missing (base.html not found)")
+    sweep(paths.site)
     say(f"Reading the data package in {paths.package}")
     package = load_package(paths.package, scope=config.scope)
     municipalities = [a.code for a in package.areas.resolve_scope(config.scope)]
@@ -154,35 +158,22 @@ def build_site(
         built_at=build_date(built_at),
         municipalities=municipalities,
         regions=[r for r in regions if package.areas.get(r)],
-        csv_names=_csv_names(package.datasets),
         logo=logo,
         content=paths.content,
     )
     paths.site.parent.mkdir(parents=True, exist_ok=True)
-    tmp = paths.site.parent / f"{paths.site.name}.tmp-{uuid.uuid4().hex[:8]}"
+    token = uuid.uuid4().hex[:8]
+    tmp = temporary_name(paths.site, token)
     try:
         writer = _Writer(tmp)
         _render_all(site, paths, writer, say)
-        _swap(tmp, paths.site)
+        swap(tmp, paths.site, token)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     summary = SiteSummary(writer.pages, writer.files, time.perf_counter() - started, paths.site)
     say(str(summary))
     return summary
-
-
-def _csv_names(datasets: list) -> dict[tuple[str, str], str]:
-    """`families.csv` when an indicator id is unique in the package, else `dataset-id.csv`."""
-    counts: dict[str, int] = {}
-    for dataset in datasets:
-        for indicator in dataset.charted:
-            counts[indicator.id] = counts.get(indicator.id, 0) + 1
-    return {
-        (d.id, i.id): f"{i.id}.csv" if counts[i.id] == 1 else f"{d.id}-{i.id}.csv"
-        for d in datasets
-        for i in d.charted
-    }
 
 
 def _language_environment(site: Site, paths: ProjectPaths, lang: str, by_dataset) -> Environment:
@@ -194,136 +185,125 @@ def _language_environment(site: Site, paths: ProjectPaths, lang: str, by_dataset
     return env
 
 
-def _municipalities(site, writer, codes, envs, zips) -> None:
-    """Municipality pages, their chart CSVs and zips for `codes`, in every language."""
+class _Downloads:
+    """Per-municipality downloads, each helper prepared on first use in the process that
+    needs it (a forked worker that renders no municipality never splits the package)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self._zips: MunicipalityZips | None = None
+        self._csvs: MunicipalityCsvs | None = None
+
+    def write(self, writer: _Writer, code: str) -> None:
+        if self._zips is None:
+            self._zips, self._csvs = MunicipalityZips(self.site), MunicipalityCsvs(self.site)
+        for path, text in self._csvs.files(code):
+            writer.write(path, text)
+        writer.write(*municipality_workbook(self.site, code))
+        writer.write(self.site.municipality_zip_path(code), self._zips.build(code))
+
+
+def _municipalities(site, writer, codes, envs, downloads: _Downloads) -> None:
+    """Municipality pages in every language, then their CSV files, workbook and zip."""
     for lang in site.languages:
         template = envs[lang].get_template("municipality.html")
         for code in codes:
-            context, files = municipality_page(site, code, lang)
+            context, _csv_paths = municipality_page(site, code, lang)
+            context["workbook"] = workbook_link(site, code, context["page"]["root"])
             _page(writer, site.municipality_path(lang, code), template, context)
-            for path, text in files:
-                writer.write(path, text)
     for code in codes:
-        writer.write(site.municipality_zip_path(code), zips.build(code))
-
-
-def _fork_worker(site, root: Path, codes, envs) -> tuple[int, int] | None:
-    """Render `codes` in a forked child (2 cores: about half the build time); None = no fork.
-
-    The child inherits the loaded package, writes its files into the same temporary site
-    directory, and reports its page and file counts through a pipe.
-    """
-    if not codes or not hasattr(os, "fork") or os.environ.get("KUNTADATA_SITE_WORKERS") == "1":
-        return None
-    read_end, write_end = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the caller
-        exit_with_parent(parent)  # a killed build leaves no worker behind (lock.py)
-        os.close(read_end)
-        status = 0
-        try:
-            child = _Writer(root)
-            _municipalities(site, child, codes, envs, MunicipalityZips(site))
-            message = f"{child.pages} {child.files}"
-        except BaseException as exc:  # reported to the parent, which raises BuildError
-            message = f"error {type(exc).__name__}: {exc}"
-            status = 1
-        os.write(write_end, message.encode("utf-8"))
-        os.close(write_end)
-        os._exit(status)
-    os.close(write_end)
-    return pid, read_end
-
-
-def _join_worker(worker: tuple[int, int] | None, writer: _Writer) -> None:
-    if worker is None:
-        return
-    pid, read_end = worker
-    with os.fdopen(read_end, "rb") as pipe:
-        message = pipe.read().decode("utf-8")
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or message.startswith("error") or not message:
-        raise BuildError(f"rendering municipality pages failed in a worker: {message or status}")
-    pages, files = (int(n) for n in message.split())
-    writer.pages += pages
-    writer.files += files
+        downloads.write(writer, code)
 
 
 def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable) -> None:
+    """Every page and file, as tasks shared by two processes (workers.py): the large ones
+    first, the small municipality tasks last, so both processes finish together."""
     by_dataset = statuses(site)
     changes = change_groups(site)
     envs = {lang: _language_environment(site, paths, lang, by_dataset) for lang in site.languages}
-    codes = list(site.municipalities)
-    forked = codes[len(codes) // 2 :] if len(codes) >= 40 else []
-    worker = _fork_worker(site, writer.root, forked, envs)
-    own = codes if worker is None else codes[: len(codes) - len(forked)]
-    try:
-        _render_rest(site, paths, writer, say, own, envs, changes)
-    except BaseException:
-        _abandon_worker(worker)
-        raise
-    _join_worker(worker, writer)
-
-
-def _abandon_worker(worker: tuple[int, int] | None) -> None:
-    """A failed build stops its worker too, so nothing writes into the discarded directory."""
-    if worker is None:
-        return
-    pid, read_end = worker
-    os.close(read_end)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    os.waitpid(pid, 0)
-
-
-def _render_rest(site, paths, writer, say, own, envs, changes) -> None:
-    """Everything but the forked half of the municipality pages."""
-    zips = MunicipalityZips(site)
-    say("Rendering municipality pages")
-    _municipalities(site, writer, own, envs, zips)
+    downloads = _Downloads(site)
+    tasks: list[Callable[[], None]] = []
     for lang in site.languages:
-        say(f"Rendering {lang} pages")
-        templates = {
-            name: envs[lang].get_template(f"{name}.html")
-            for name in ("home", "region", "indicator", "catalogue", "content", "whatsnew")
-        }
-        _page(writer, site.home_path(lang), templates["home"], home_page(site, lang))
-        for code in site.regions:
-            _page(writer, site.region_path(lang, code), templates["region"],
-                  region_page(site, code, lang))  # fmt: skip
         for dataset in site.package.datasets:
             for indicator in dataset.charted:
-                context, (csv_path, text) = indicator_page(site, dataset, indicator, lang)
-                _page(writer, site.indicator_path(lang, indicator.id), templates["indicator"],
-                      context)  # fmt: skip
-                writer.write(csv_path, text)
-        _page(writer, site.section_path(lang, "data"), templates["catalogue"],
-              catalogue_page(site, lang))  # fmt: skip
-        _page(writer, site.section_path(lang, "whatsnew"), templates["whatsnew"],
-              whatsnew_page(site, lang, changes))  # fmt: skip
-        writer.write(f"{lang}/feed.xml", atom_feed(site, lang, changes))
-        for section, filename in CONTENT_SECTIONS.items():
-            source = paths.content / lang / filename
-            if not source.exists():
-                raise BuildError(
-                    f"{source}: missing; every language needs content/{lang}/"
-                    f"{filename} (copy another language's file and translate it)"
-                )
-            context = content_page(site, lang, section, source.read_text(encoding="utf-8"),
-                                   _content_values(site, lang))  # fmt: skip
-            _page(writer, site.section_path(lang, section), templates["content"], context)
-    logical_pages = _logical_pages(site)
+                tasks.append(partial(_indicator, site, writer, envs[lang], dataset, indicator,
+                                     lang))  # fmt: skip
+    tasks.append(partial(_site_files, site, paths, writer, envs))
+    for lang in site.languages:
+        tasks.append(partial(_language_pages, site, paths, writer, envs[lang], lang, changes))
+    codes = list(site.municipalities)
+    for start in range(0, len(codes), MUNICIPALITY_TASK):
+        chunk = codes[start : start + MUNICIPALITY_TASK]
+        tasks.append(partial(_municipalities, site, writer, chunk, envs, downloads))
+    parallel = len(codes) >= 40  # a small site is done before a second process pays off
+    say(f"Rendering pages and downloads ({2 if parallel and can_fork() else 1} processes)")
+    report = run_shared(tasks, parallel=parallel, report=lambda: f"{writer.pages} {writer.files}")
+    if report is not None:
+        pages, files = (int(n) for n in report.split())
+        writer.pages += pages
+        writer.files += files
+
+
+MUNICIPALITY_TASK = 2  # municipalities per task: small, so neither process idles at the end
+
+
+def _indicator(site, writer, env, dataset, indicator, lang) -> None:
+    context, (csv_path, text) = indicator_page(site, dataset, indicator, lang)
+    _page(writer, site.indicator_path(lang, indicator.id), env.get_template("indicator.html"),
+          context)  # fmt: skip
+    writer.write(csv_path, text)
+
+
+def _language_pages(site, paths, writer, env, lang, changes) -> None:
+    """Home, region, catalogue and what's-new pages, the feed and the content pages."""
+    templates = {
+        name: env.get_template(f"{name}.html")
+        for name in ("home", "region", "catalogue", "content", "whatsnew")
+    }
+    _page(writer, site.home_path(lang), templates["home"], home_page(site, lang))
+    for code in site.regions:
+        _page(writer, site.region_path(lang, code), templates["region"],
+              region_page(site, code, lang))  # fmt: skip
+    catalogue = catalogue_page(site, lang)
+    catalogue["formats"] = _formats_text(paths, lang)
+    catalogue["labels_href"] = catalogue["page"]["root"] + LABELS_PATH
+    _page(writer, site.section_path(lang, "data"), templates["catalogue"], catalogue)
+    _page(writer, site.section_path(lang, "whatsnew"), templates["whatsnew"],
+          whatsnew_page(site, lang, changes))  # fmt: skip
+    writer.write(f"{lang}/feed.xml", atom_feed(site, lang, changes))
+    for section, filename in CONTENT_SECTIONS.items():
+        source = paths.content / lang / filename
+        if not source.exists():
+            raise BuildError(
+                f"{source}: missing; every language needs content/{lang}/"
+                f"{filename} (copy another language's file and translate it)"
+            )
+        context = content_page(site, lang, section, source.read_text(encoding="utf-8"),
+                               _content_values(site, lang))  # fmt: skip
+        _page(writer, site.section_path(lang, section), templates["content"], context)
+
+
+def _formats_text(paths: ProjectPaths, lang: str) -> Markup:
+    """content/<lang>/downloads.md: what the data page says about the file formats (a fork
+    rewrites it like the other content pages); empty when the file is not there."""
+    source = paths.content / lang / DOWNLOADS_TEXT
+    if not source.exists():
+        return Markup("")
+    return Markup(_MARKDOWN.render(source.read_text(encoding="utf-8")))
+
+
+def _site_files(site, paths, writer, envs) -> None:
+    """The files that are not per language: root pages, sitemap, package, static assets."""
     default_env = envs[site.languages[0]]
     writer.write("404.html", default_env.get_template("404.html").render(not_found_page(site)))
     writer.write("index.html", default_env.get_template("index.html").render(root_index(site)))
-    writer.write("sitemap.xml", sitemap(site, logical_pages))
+    writer.write("sitemap.xml", sitemap(site, _logical_pages(site)))
     writer.write(
         "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.absolute('sitemap.xml')}\n"
     )
-    say("Writing downloads")
     writer.write(PACKAGE_ZIP, package_zip(site.package.directory))
     writer.write(CATALOG_PATH, catalog_jsonld(site))
+    writer.write(LABELS_PATH, labels_csv(site))
     for source in sorted(site.package.directory.iterdir()):
         if source.is_file():
             writer.write(f"data/package/{source.name}", source.read_bytes())
@@ -367,14 +347,3 @@ def _content_values(site: Site, lang: str) -> dict[str, str]:
         "base_url": site.base_url,
         "build_date": fmt.long_date(site.built_at, lang),
     }
-
-
-def _swap(tmp: Path, target: Path) -> None:
-    """Replace `target` by `tmp` with two renames; the old site is removed only afterwards."""
-    old = None
-    if target.exists():
-        old = target.parent / f"{target.name}.old-{uuid.uuid4().hex[:8]}"
-        target.rename(old)
-    tmp.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

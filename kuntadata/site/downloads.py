@@ -1,8 +1,23 @@
-"""Downloads: the CSV behind each chart, a data package per municipality, the whole package.
+"""Downloads: a CSV per municipality and dataset, a workbook, a data package per
+municipality, the whole package, and one labels file.
 
-Every CSV a reader downloads names its source and licence in its own columns, so a file
-that travels alone still says where it came from. Zip files are written with fixed
-timestamps and a fixed member order, so rebuilding unchanged data gives identical bytes.
+Every CSV is UTF-8 without BOM, comma-separated, with decimal points and no thousands
+separators: what journalists' tools, pandas, R and Frictionless read without options. A
+Finnish Excel opens such a file as one column, so each municipality also gets an Excel
+workbook (workbook.py) beside its CSVs.
+
+The CSV files are shared by every language of the site: codes and language-neutral headers,
+area names in each site language (`area_name_fi`, `area_name_sv`, …), indicator titles,
+units, status meanings and credit lines in `data/labels.csv`. One file per municipality and
+dataset holds exactly the rows of that dataset's charts (the municipality and its comparison
+areas) with an `indicator` column, and each of those charts links to it: a whole-Finland site
+with every dataset stays within a static host's file budget (30 datasets × 308 municipalities
+is 9,240 files; one file per chart and language would be 45,000).
+
+Every CSV names its source and licence in its own columns (`fetched_at`, `source`,
+`source_url`, `licence`), so a file that travels alone still says where it came from. Zip
+files are written with fixed timestamps and a fixed member order, so rebuilding unchanged
+data gives identical bytes.
 """
 
 from __future__ import annotations
@@ -11,6 +26,7 @@ import csv
 import io
 import json
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +34,10 @@ import pandas as pd
 
 from ..public_source import is_public_url
 from . import fmt
-from .package_data import Dataset, Indicator, Series, pick
+from .package_data import Dataset, Series, pick
 
-CHART_COLUMNS = [
-    "area_code", "area_name", "period", "indicator", "indicator_title", "value", "unit",
-    "status", "status_meaning", "source", "licence",
-]  # fmt: skip
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-LICENCE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/"}
+LABELS_PATH = "data/labels.csv"
 
 
 def source_url(dataset: Dataset, lang: str) -> str:
@@ -40,47 +52,150 @@ def source_url(dataset: Dataset, lang: str) -> str:
     return url if is_public_url(url) else ""
 
 
-def source_credit(dataset: Dataset, lang: str) -> str:
-    """The source column of a download: the credit line and, when known, the public address
-    (like the licence column: name, then URL), so a CSV that travels alone says where to
-    find the original."""
-    return " ".join(t for t in (dataset.text("attribution", lang), source_url(dataset, lang)) if t)
+def source_title(dataset: Dataset, lang: str) -> str:
+    """The public source's title (`Statistics Finland, StatFin table 12c1`), else the credit
+    line in `lang`: a CSV names its source even when the package has no public address."""
+    source = dataset.meta.get("source") or {}
+    return str(source.get("title") or "") or dataset.text("attribution", lang)
 
 
-def chart_csv(
-    site: Any,
-    dataset: Dataset,
-    indicator: Indicator,
-    area_codes: list[str],
-    names: list[str],
-    series: dict[str, Series | None],
-    lang: str,
-) -> tuple[str, set[str]]:
-    """The chart's rows (municipality, then comparison areas) and the status symbols used."""
+def licence_of(dataset: Dataset) -> dict[str, str]:
+    """The dataset's licence (`name`, `path`, `title`): the public source's, else the
+    resource's first; a dataset that claims none says so instead of inheriting CC BY."""
+    source = dataset.meta.get("source") or {}
+    licence = source.get("licence") or (dataset.resource.get("licenses") or [None])[0]
+    if isinstance(licence, dict) and licence.get("name"):
+        return {k: str(licence.get(k) or "") for k in ("name", "path", "title")}
+    name = str(dataset.meta.get("licence") or "")
+    return {"name": name, "path": "", "title": name}
+
+
+def municipality_stem(site: Any, code: str) -> str:
+    """`091-helsinki`: every per-municipality file name starts with the code and the name in
+    the site's first language, so a downloaded file still says whose figures it holds."""
+    return site.areas.slug(code, site.languages[0])
+
+
+def municipality_dir(site: Any, code: str) -> str:
+    return f"data/kunta/{site.short_code(code)}/"
+
+
+def municipality_csv_path(site: Any, code: str, dataset_id: str) -> str:
+    """`data/kunta/091/091-helsinki-families.csv`, the same file for every language."""
+    return f"{municipality_dir(site, code)}{municipality_stem(site, code)}-{dataset_id}.csv"
+
+
+def municipality_csv_columns(languages: tuple[str, ...]) -> list[str]:
+    return [
+        "area_code", *[f"area_name_{lang}" for lang in languages], "period", "indicator",
+        "value", "status", "fetched_at", "source", "source_url", "licence",
+    ]  # fmt: skip
+
+
+def status_symbols(series: dict[str, Series | None]) -> set[str]:
+    """The status symbols a chart's rows carry (explained under its table)."""
+    return {s for item in series.values() if item for s in item.status if s}
+
+
+@lru_cache(maxsize=2048)
+def chart_data_view(template: str, indicator_id: str, lang: str) -> str:
+    """A Vega-Lite chart template reading the shared municipality CSV: keep this indicator's
+    rows and name the areas in the page's language (`area_name` ← `area_name_<lang>`).
+
+    The transforms go first, at the top level (before a facet splits rows by area name).
+    Cached per template, indicator and language, so each chart kind is parsed once.
+    """
+    spec = json.loads(template)
+    view = [
+        {"filter": {"field": "indicator", "equal": indicator_id}},
+        {"calculate": f"datum.area_name_{lang}", "as": "area_name"},
+    ]
+    spec["transform"] = view + list(spec.get("transform") or [])
+    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+class MunicipalityCsvs:
+    """The per-municipality dataset CSVs, with each (dataset, area) block of lines made once.
+
+    A region's and the country's rows are the same in the files of every municipality that is
+    compared with them, so each block is serialised on first use and then concatenated.
+    """
+
+    def __init__(self, site: Any) -> None:
+        self.site = site
+        self.languages = tuple(site.languages)
+        self.columns = municipality_csv_columns(self.languages)
+        self.header = _csv_lines([self.columns])
+        self._blocks: dict[tuple[str, str], str] = {}
+        self._tails: dict[str, list[str]] = {}
+
+    def _tail(self, dataset: Dataset) -> list[str]:
+        tail = self._tails.get(dataset.id)
+        if tail is None:
+            first = self.site.languages[0]
+            url = source_url(dataset, first)
+            fetched = fmt.iso_date(dataset.meta.get("fetched_at"))
+            licence = licence_of(dataset)["name"]
+            tail = self._tails[dataset.id] = [fetched, source_title(dataset, first), url, licence]
+        return tail
+
+    def _block(self, dataset: Dataset, area_code: str) -> str:
+        key = (dataset.id, area_code)
+        block = self._blocks.get(key)
+        if block is None:
+            names = [self.site.areas.name(area_code, lang) for lang in self.languages]
+            tail = self._tail(dataset)
+            rows = []
+            for indicator in dataset.charted:
+                item = dataset.series.get((indicator.id, area_code))
+                if item is None:
+                    continue
+                for period, value, status in zip(
+                    item.periods, item.values, item.status, strict=True
+                ):
+                    number = fmt.plain_number(value, indicator.decimals)
+                    rows.append([area_code, *names, period, indicator.id, number, status, *tail])
+            block = self._blocks[key] = _csv_lines(rows)
+        return block
+
+    def files(self, code: str) -> list[tuple[str, str]]:
+        """(path, text) for every dataset with chart rows for this municipality; a dataset
+        without any row for it gets no file (the page says "no data" instead of a link)."""
+        site = self.site
+        areas = [code, *site.areas.related(code, tuple(site.config.compare))]
+        found = []
+        for dataset in site.package.datasets:
+            if not any((i.id, code) in dataset.series for i in dataset.charted):
+                continue
+            body = "".join(self._block(dataset, area) for area in areas)
+            found.append((municipality_csv_path(site, code, dataset.id), self.header + body))
+        return found
+
+
+def labels_csv(site: Any) -> str:
+    """`data/labels.csv`: the words the language-neutral CSVs leave out, in each site
+    language: indicator titles and units, dataset titles and credit lines, and the meaning of
+    every status symbol."""
+    languages = tuple(site.languages)
+    rows: list[list[str]] = []
+    for dataset in site.package.datasets:
+        rows.append(["dataset", dataset.id, "", *[dataset.text("title", x) for x in languages]])
+        rows.append(
+            ["source", dataset.id, "", *[dataset.text("attribution", x) for x in languages]]
+        )
+        for indicator in dataset.indicators:
+            key = [dataset.id, indicator.id]
+            rows.append(["indicator", *key, *[pick(indicator.title, x) for x in languages]])
+            rows.append(["unit", *key, *[pick(indicator.unit, x) for x in languages]])
+    for symbol, meaning in sorted(site.package.status_meanings.items()):
+        rows.append(["status", "", symbol, *[pick(meaning, x) for x in languages]])
+    return table_csv(["kind", "dataset", "code", *languages], rows)
+
+
+def _csv_lines(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CHART_COLUMNS)
-    title = pick(indicator.title, lang)
-    unit = pick(indicator.unit, lang)
-    source = source_credit(dataset, lang)
-    licence_name = dataset.meta.get("licence") or "CC-BY-4.0"
-    licence = f"{licence_name} {LICENCE_URLS.get(licence_name, '')}".strip()
-    meanings = site.package.status_meanings
-    symbols: set[str] = set()
-    for code, name in zip(area_codes, names, strict=True):
-        item = series.get(code)
-        if item is None:
-            continue
-        for period, value, status in zip(item.periods, item.values, item.status, strict=True):
-            meaning = pick(meanings.get(status), lang) if status else ""
-            if status:
-                symbols.add(status)
-            writer.writerow(
-                [code, name, period, indicator.id, title,
-                 fmt.plain_number(value, indicator.decimals), unit, status, meaning, source,
-                 licence]
-            )  # fmt: skip
-    return buffer.getvalue(), symbols
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
 
 
 def _zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
@@ -99,7 +214,9 @@ class MunicipalityZips:
 
     A whole-Finland build writes ~300 zips that share the same region and country rows, so
     each dataset is serialised once and its lines are grouped by area; a zip is then a
-    concatenation of ready-made lines plus one small descriptor.
+    concatenation of ready-made lines plus one small descriptor. The rows are read from the
+    package's own CSV files, not from the site's view of them (which may regroup indicators),
+    so each zip is a valid cut of the package under the package's own schemas.
     """
 
     def __init__(self, site: Any) -> None:
@@ -117,7 +234,8 @@ class MunicipalityZips:
         self.resources.append(_trim_resource(areas_resource))
         for dataset in package.datasets:
             path = Path(dataset.resource.get("path") or f"{dataset.id}.csv").name
-            self.parts[dataset.id] = (path, *_lines_by(dataset.frame, "area"))
+            frame = pd.read_csv(package.directory / path, dtype=str, keep_default_na=False)
+            self.parts[dataset.id] = (path, *_lines_by(frame, "area"))
             self.resources.append(_trim_resource(dataset.resource))
 
     def build(self, code: str) -> bytes:

@@ -28,7 +28,7 @@ def script_json(data: Any) -> Markup:
 
 
 def municipality_jsonld(
-    site: Any, code: str, lang: str, page: dict[str, Any], files: list[tuple[str, str]]
+    site: Any, code: str, lang: str, page: dict[str, Any], files: list[str]
 ) -> Markup:
     """schema.org Dataset: what the page's data is, where it comes from (`isBasedOn`: the
     producers' public tables), where to get it."""
@@ -63,7 +63,7 @@ def municipality_jsonld(
                     "encodingFormat": "text/csv",
                     "contentUrl": site.absolute(path),
                 }
-                for path, _ in files
+                for path in files
             ],
         ],
     }

@@ -15,7 +15,7 @@ from . import fmt
 from .card import merged_municipalities, responsible_label, theme_sections
 from .charts import ChartTexts, chart_frequency, chart_template, fill_chart, vega_locale
 from .context import Site, common
-from .downloads import chart_csv
+from .downloads import chart_data_view, municipality_csv_path, status_symbols
 from .finance_gauge import finance_gauge
 from .gaps import data_gaps, symbol_meaning
 from .i18n import N_, gettext_for
@@ -103,8 +103,9 @@ def headline(site: Site, dataset: Dataset, indicator: Indicator, code: str, lang
 
 def chart_block(
     site: Site, dataset: Dataset, indicator: Indicator, code: str, lang: str, root: str
-) -> tuple[dict[str, Any], tuple[str, str] | None]:
-    """One indicator's block and its CSV file (path, text), or None when there is no data."""
+) -> tuple[dict[str, Any], str | None]:
+    """One indicator's block and the path of the CSV holding its rows (one file per
+    municipality and dataset, shared by its charts and languages), or None without data."""
     _ = gettext_for(lang)
     title = pick(indicator.title, lang)
     unit = pick(indicator.unit, lang)
@@ -148,8 +149,8 @@ def chart_block(
     block["period"] = fmt.period_span(periods, lang)
     latest = own.periods[-1]
     block["sentences"] = _sentences(site, lang, indicator, area_codes, names, series, latest)
-    csv_path = site.chart_csv_path(lang, code, dataset.id, indicator.id)
-    csv_text, notes = chart_csv(site, dataset, indicator, area_codes, names, series, lang)
+    csv_path = municipality_csv_path(site, code, dataset.id)
+    notes = status_symbols(series)
     block["csv_href"] = root + csv_path
     block["csv_name"] = csv_path.rsplit("/", 1)[-1]
     block["table"] = _table(indicator, names, series, area_codes, periods, lang, title, _)
@@ -165,8 +166,9 @@ def chart_block(
         template = chart_template(
             kind, indicator.additive, indicator.decimals, texts, frequency, len(periods) == 1
         )
+        template = chart_data_view(template, indicator.id, lang)  # rows of the shared CSV
         block["spec"] = Markup(fill_chart(template, block["csv_href"], present))
-    return block, (csv_path, csv_text)
+    return block, csv_path
 
 
 def _sentences(site, lang, indicator, area_codes, names, series, latest) -> list[str]:
@@ -230,8 +232,8 @@ def _table(indicator, names, series, area_codes, periods, lang, title, _) -> dic
     return {"caption": caption, "columns": names, "rows": rows}
 
 
-def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[tuple[str, str]]]:
-    """The template context and the chart CSV files of one municipality page."""
+def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[str]]:
+    """The template context and the paths of the CSV files its charts link to."""
     _ = gettext_for(lang)
     path = site.municipality_path(lang, code)
     label = area_label(site, code, lang)
@@ -242,7 +244,7 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[tupl
                                 ).format(name=label["name"]))  # fmt: skip
     root = page["root"]
     area = site.areas.get(code)
-    files: list[tuple[str, str]] = []
+    files: list[str] = []
     charts: dict[str, list[dict[str, Any]]] = {}
     headlines = []
     for dataset in site.package.datasets:
@@ -251,11 +253,13 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[tupl
             item["href"] = f"#{dataset.id}-{dataset.charted[0].id}"
             headlines.append(item)
         for indicator in dataset.charted:
-            block, csv_file = chart_block(site, dataset, indicator, code, lang, root)
+            block, csv_path = chart_block(site, dataset, indicator, code, lang, root)
             charts.setdefault(dataset.theme, []).append(block)
-            if csv_file:
-                files.append(csv_file)
-                page["csv_links"].append({"href": block["csv_href"], "title": block["title"]})
+            if csv_path and csv_path not in files:
+                files.append(csv_path)
+                page["csv_links"].append(
+                    {"href": block["csv_href"], "title": dataset.text("title", lang)}
+                )
     headlines.sort(key=lambda item: item["key"] != FIRST_CARD)  # stable: the rest keep order
     themes = theme_sections(site, THEME_TITLES, charts, lang)
     for theme in themes:

@@ -3,15 +3,18 @@
 The bundle comes from the pinned `vl-convert-python` wheel (`vl_convert.javascript_bundle`),
 which embeds exact versions of all three libraries and their dependencies, so building the
 site needs no network and no npm. Versions are recorded next to the file (VERSIONS.txt) and
-on the About page; the licences are copied beside it. Generating the bundle takes about a
-second, so it is cached per process.
+on the About page; the licences are copied beside it. Generating the bundle takes over a
+second, so it is cached on disk by version (`bundle`) and per process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
 import vl_convert
 
@@ -74,8 +77,45 @@ def versions() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def bundle() -> str:
-    """The JavaScript bundle; it sets `window.vegaEmbed`, `window.vega`, `window.vegaLite`."""
-    return vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+    """The JavaScript bundle; it sets `window.vegaEmbed`, `window.vega`, `window.vegaLite`.
+
+    Generating it takes 1.3-1.8 s and about 120 MB of memory on every build, for the same
+    bytes each time, so it is kept on disk (`bundle_cache_path`) under a name carrying the
+    versions it comes from: a new wheel or Vega-Lite line writes a new file, an unchanged one
+    is read back in milliseconds. Without a usable cache folder it is generated as before.
+    """
+    path = bundle_cache_path()
+    if path is not None:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            return path.read_text(encoding="utf-8")
+    code = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+    if path is not None:
+        _store(path, code)
+    return code
+
+
+def bundle_cache_path() -> Path | None:
+    """`<cache>/vega-bundle-vl-convert-1.9.0-vega-lite-6.4.js`; the cache folder is
+    KUNTADATA_CACHE_DIR, else $XDG_CACHE_HOME/kuntadata, else ~/.cache/kuntadata."""
+    folder = os.environ.get("KUNTADATA_CACHE_DIR")
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = str(Path(base) / "kuntadata")
+    name = f"vega-bundle-vl-convert-{vl_convert.__version__}-vega-lite-{VEGA_LITE_VERSION}.js"
+    return Path(folder) / name
+
+
+def _store(path: Path, code: str) -> None:
+    """Write atomically (a build killed half-way leaves no truncated bundle to read back);
+    a cache that cannot be written is only a slower next build."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(code, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def licences_text() -> str:
