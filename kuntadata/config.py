@@ -45,6 +45,22 @@ class SiteConfig:
         return (env or self.sources.get(name) or DEFAULT_SOURCES[name]).rstrip("/")
 
 
+EMPTY_SCOPE = (
+    "scope is empty: use `all`, a region code like MK12, or a list of municipality codes "
+    "(`scope: all`, `scope: [MK12]`, `scope: [KU091, KU049]`)"
+)
+
+
+def _explain_empty_scope(data: dict, problems: list[str], label: str, line_of: Any) -> list[str]:
+    """`scope: []` (or a bare `scope:`) fails the schema with "[] is not of type 'string'",
+    which sends a fork looking for a string to write; say what an empty scope means instead."""
+    if "scope" not in data or data["scope"] not in ([], None, ""):
+        return problems
+    line = line_of(("scope",)) or 1
+    others = [p for p in problems if p.split(": ", 2)[1:2] != ["scope"]]
+    return [*others, f"{label}:{line}: {EMPTY_SCOPE}"]
+
+
 def load_site_config(path: Path) -> SiteConfig:
     """Read and check site.yaml; every problem is listed, then one SpecError."""
     label = path.name
@@ -54,6 +70,7 @@ def load_site_config(path: Path) -> SiteConfig:
     if not isinstance(data, dict):
         raise SpecError(f"{label}:1: the file must be a mapping of keys (title, languages, …)")
     problems = schema_problems(data, "site.schema.json", label, line_of)
+    problems = _explain_empty_scope(data, problems, label, line_of)
     if problems:
         raise SpecError(problems, where=label)
     scope = data["scope"]

@@ -182,8 +182,9 @@ def map_table(
     frame = pd.DataFrame.from_records(records, columns=names).astype(
         {c: "string" for c in names if c != "value"} | {"value": "float64"}
     )
+    found = {name: list(dict.fromkeys(frame[name].dropna())) for name in dim_names}  # file order
     frame = frame.sort_values(["indicator", "area", *dim_names, "period"], kind="stable")
-    return frame.reset_index(drop=True), _dimensions(source, dims, pivot), warnings
+    return frame.reset_index(drop=True), _dimensions(dims, pivot, found), warnings
 
 
 def _value_columns(spec, table, columns, pivot, indicator_at) -> list[tuple[str, int, str]]:
@@ -324,27 +325,48 @@ def _unmatched_message(name: str, labels: list[str], areas: Any) -> str:
     )
 
 
-def _dimensions(source, dims, pivot) -> list[dict[str, Any]]:
+def _dimensions(dims, pivot, found: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Dimension descriptions for the meta: title, and a label for every code in the data.
+
+    `labels` is optional in the spec (the documented UI-download example has none): a code
+    without one is labelled with the file's own text for it (the header or cell before any
+    `codes` mapping), the same in fi/sv/en, so the package's enum lists every code present
+    and the site shows what the producer wrote rather than nothing. Order: the spec's labels,
+    then other codes as they first appear in the file.
+    """
     out = []
     for _, d in dims:
+        column = d.get("name") or d["column"]
+        texts = {str(code): str(text) for text, code in (d.get("codes") or {}).items()}
         out.append(
             {
-                "column": d.get("name") or d["column"],
+                "column": column,
                 "title": d.get("title") or {},
                 "total": None,
-                "values": d.get("labels") or {},
+                "values": _labels_for_found(found[column], texts, d.get("labels")),
             }
         )
     if _pivot_dim(pivot):
+        texts = {str(code): str(header) for header, code in (pivot.get("values") or {}).items()}
         out.append(
             {
                 "column": pivot["column"],
                 "title": pivot.get("title") or {},
                 "total": None,
-                "values": pivot.get("labels") or {},
+                "values": _labels_for_found(found[pivot["column"]], texts, pivot.get("labels")),
             }
         )
     return out
+
+
+def _labels_for_found(
+    found: list[str], texts: dict[str, str], labels: dict | None
+) -> dict[str, dict[str, str]]:
+    """The spec's labels, plus the file's text as the label of every other code present."""
+    values = {str(code): label for code, label in (labels or {}).items()}
+    for code in map(str, found):
+        values.setdefault(code, {lang: texts.get(code, code) for lang in ("fi", "sv", "en")})
+    return values
 
 
 def _source_title(spec: DatasetSpec, table: RawTable) -> str:

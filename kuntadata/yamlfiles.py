@@ -3,6 +3,10 @@
 Both `site.yaml` and `datasets/*.yaml` are checked against JSON Schemas in `schemas/`. A
 person editing them should see every problem at once (`datasets/x.yaml:12: source.table:
 'table' is a required property`) rather than fixing them one abort at a time.
+
+A key written twice in one mapping is an error, not YAML's silent "the last one wins": in a
+hand-edited file the second `scope:` or `title:` is nearly always a slip, and the value the
+person meant may be the one dropped.
 """
 
 from __future__ import annotations
@@ -20,6 +24,34 @@ from .errors import SpecError
 from .paths import SCHEMAS_DIR
 
 LineFinder = Callable[[tuple[Any, ...]], int | None]
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class DuplicateKeyError(yaml.YAMLError):
+    """A mapping has the same key twice; lines are 1-based."""
+
+    def __init__(self, key: Any, line: int, first_line: int) -> None:
+        super().__init__(f"duplicate key {key!r} (line {line}, first on line {first_line})")
+        self.key, self.line, self.first_line = key, line, first_line
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader, refusing a key written twice in one mapping (`<<` merges may
+    still override, as YAML intends)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first_lines: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == MERGE_TAG:
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = first_lines.setdefault(key, key_node.start_mark.line + 1)
+            except TypeError:  # an unhashable key: the base class reports it
+                continue
+            if first != key_node.start_mark.line + 1:
+                raise DuplicateKeyError(key, key_node.start_mark.line + 1, first)
+        return super().construct_mapping(node, deep=deep)
 
 
 def load_yaml(path: Path, label: str) -> tuple[Any, LineFinder]:
@@ -33,7 +65,12 @@ def load_yaml(path: Path, label: str) -> tuple[Any, LineFinder]:
         raise SpecError(f"{label}: not UTF-8 text ({exc}); save the file as UTF-8") from exc
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
+    except DuplicateKeyError as exc:
+        raise SpecError(
+            f"{label}:{exc.line}: duplicate key {exc.key!r} (first on line {exc.first_line}); "
+            "YAML would keep only the last value: remove or rename one"
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{label}:{mark.line + 1}" if mark else label
