@@ -34,6 +34,7 @@ import pandas as pd
 
 from ..public_source import is_public_url
 from . import fmt
+from .csvsafe import safe_rows
 from .package_data import Dataset, Series, pick
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -300,5 +301,5 @@ def table_csv(header: list[str], rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(safe_rows(header, rows))  # no text cell starts a formula (csvsafe.py)
     return buffer.getvalue()

@@ -2,19 +2,30 @@
 on the catalogue page) and sitemap.xml.
 
 JSON destined for a `<script>` element has `<`, `>` and `&` escaped as JSON unicode escapes,
-so no label (even one containing `</script>`) can end the element early.
+so no label (even one containing `</script>`) can end the element early. XML text and
+attributes are escaped (`xml_text`, `quoteattr`): a `"` or `&` in `base_url` must not break
+sitemap.xml or the Atom feed.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
 from .downloads import source_url
 from .package_data import pick
+
+# Characters XML 1.0 does not allow at all, escaped or not (C0 controls but tab, CR, LF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters no XML document may hold; escaping cannot save them."""
+    return _NOT_XML.sub("", text)
 
 
 def script_safe(text: str) -> str:
@@ -111,10 +122,11 @@ def sitemap(site: Any, pages: list[dict[str, str]]) -> str:
     ]
     for by_lang in pages:
         for path in by_lang.values():
-            lines.append(f"  <url><loc>{escape(site.absolute(path))}</loc>")
+            lines.append(f"  <url><loc>{escape(xml_text(site.absolute(path)))}</loc>")
             for other, other_path in by_lang.items():
-                href = escape(site.absolute(other_path))
-                lines.append(f'    <xhtml:link rel="alternate" hreflang="{other}" href="{href}"/>')
+                href = quoteattr(xml_text(site.absolute(other_path)))
+                lang = quoteattr(xml_text(other))
+                lines.append(f'    <xhtml:link rel="alternate" hreflang={lang} href={href}/>')
             lines.append("  </url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

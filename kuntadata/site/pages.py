@@ -20,6 +20,7 @@ from .context import Site, common, relative_root
 from .downloads import table_csv
 from .i18n import LANGUAGE_NAMES, gettext_for
 from .maps import indicator_map
+from .mdsafe import markdown_text
 from .meta import data_catalog_jsonld
 from .municipality import area_label
 from .package_data import Dataset, Indicator, pick
@@ -203,7 +204,8 @@ def content_page(
     site: Site, lang: str, section: str, markdown: str, values: dict[str, str]
 ) -> dict[str, Any]:
     """A Markdown page from content/<lang>/; `{placeholders}` filled from site.yaml."""
-    text = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), markdown)
+    literal = {key: markdown_text(value) for key, value in values.items()}  # never Markdown
+    text = re.sub(r"\{(\w+)\}", lambda m: literal.get(m.group(1), m.group(0)), markdown)
     title_match = re.search(r"^#\s+(.+)$", text, re.M)
     title = title_match.group(1).strip() if title_match else section
     body = _MARKDOWN.render(text)

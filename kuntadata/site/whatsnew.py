@@ -25,6 +25,7 @@ from markupsafe import escape
 from . import fmt
 from .context import Site, common
 from .i18n import gettext_for, translations
+from .meta import xml_text
 from .package_data import Dataset, pick
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -380,7 +381,10 @@ def atom_feed(site: Site, lang: str, lines: list[ChangeLine]) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str = "", **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+    """ElementTree escapes `<`, `&` and `"`; characters XML cannot hold at all are dropped."""
+    element = ET.SubElement(
+        parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attributes.items()}
+    )
     if text:
-        element.text = text
+        element.text = xml_text(text)
     return element
