@@ -7,6 +7,7 @@ values asserted here are the real published ones (Helsinki had 161 417 families 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from pathlib import Path
 
@@ -161,6 +162,17 @@ def test_truncated_response_mid_fetch_then_recovers(tmp_path, monkeypatch, pxweb
     assert run_package(paths, config, specs, areas)[("SSS", "2022", "families")]["value"]
 
 
+def as_fetched(path: Path) -> None:
+    """Record an edited response's sha256 and size in provenance.json, as if the source had
+    sent it: without that the package stage leaves the dataset out as a damaged snapshot."""
+    provenance_path = path.parent / "provenance.json"
+    provenance = json.loads(provenance_path.read_text("utf-8"))
+    entry = next(e for e in provenance["files"] if e["file"] == path.name)
+    data = path.read_bytes()
+    entry.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
+    provenance_path.write_text(json.dumps(provenance), "utf-8")
+
+
 def test_package_lists_every_problem_and_keeps_the_previous_package(
     tmp_path, monkeypatch, pxweb_server
 ):
@@ -169,6 +181,7 @@ def test_package_lists_every_problem_and_keeps_the_previous_package(
     before = tree(paths.package)
     data = paths.raw / "statfin/families/data-001.json"
     data.write_text(data.read_text("utf-8")[:200], "utf-8")
+    as_fetched(data)  # a response cut short at the source, not a damaged snapshot
     with pytest.raises((PackageError, ValueError)):
         build_package(paths, config, specs, areas)
     assert tree(paths.package) == before
@@ -193,6 +206,7 @@ def test_an_indicator_whose_unit_differs_between_responses_is_an_error(
     text = second.read_text("utf-8")
     assert '"base":"Lukumäärä"' in text or '"base": "Lukumäärä"' in text
     second.write_text(text.replace("Lukumäärä", "Tuhatta perhettä", 1), "utf-8")
+    as_fetched(second)
     with pytest.raises(PackageError) as caught:
         build_package(paths, config, specs, areas)
     assert "indicator families (perhlkm) has unit 'Tuhatta perhettä' here but 'Lukumäärä'" in str(
