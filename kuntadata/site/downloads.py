@@ -156,7 +156,7 @@ class MunicipalityCsvs:
                 ):
                     number = fmt.plain_number(value, indicator.decimals)
                     rows.append([area_code, *names, period, indicator.id, number, status, *tail])
-            block = self._blocks[key] = _csv_lines(rows)
+            block = self._blocks[key] = _csv_lines(safe_rows(self.columns, rows))  # csvsafe.py
         return block
 
     def files(self, code: str) -> list[tuple[str, str]]:
