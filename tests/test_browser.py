@@ -275,24 +275,40 @@ def card_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     httpd.server_close()
 
 
-@pytest.mark.parametrize("lang", ["fi", "en"])
-def test_indicator_map_renders_and_passes_axe(
-    card_server: str, watched: Watched, lang: str
+MAP_NAMES = {"fi": r"^Kartta: .+ kunnittain \d{4}$", "sv": r"^Karta: .+ per kommun \d{4}$",
+             "en": r"^Map: .+ by municipality, \d{4}$"}  # fmt: skip
+NO_DATA = {"fi": "ei tietoa", "sv": "inga uppgifter", "en": "no data"}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_indicator_map_is_drawn_without_script_and_passes_axe(
+    card_server: str, watched: Watched, browser: Any, lang: str
 ) -> None:
+    """The map is in the HTML: one image named in words, a filled shape per municipality and
+    the grey "no data" entry in the legend. The page fetches no Vega, and the map shows the
+    same with JavaScript off."""
     from axe_playwright_python.sync_playwright import Axe
 
     page = watched.page
-    page.goto(card_server + f"{lang}/indikaattori/families/")
-    the_map = page.locator(".map[data-spec]")
-    playwright_api.expect(page.locator(".map[data-rendered=true]")).to_have_count(1, timeout=15000)
-    shapes = page.locator(".map svg path[fill]")
-    assert shapes.count() >= 5, "the five municipalities of the scope are drawn"
-    legend = page.locator(".map svg").text_content() or ""
-    assert ("ei tietoa" if lang == "fi" else "no data") in legend  # the grey entry
-    assert the_map.get_attribute("aria-label")
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(card_server + f"{lang}/indikaattori/families/", wait_until="load")
+    the_map = page.get_by_role("img", name=re.compile(MAP_NAMES[lang]))
+    playwright_api.expect(the_map).to_have_count(1)
+    assert page.locator("svg.choropleth path[fill]").count() == 5  # the scope, Pertunmaa in one
+    assert NO_DATA[lang] in (page.locator(".map-legend").text_content() or "")
+    assert not [url for url in requested if "vega" in url.lower()], requested
+    assert page.evaluate("typeof window.vega === 'undefined' && typeof window.vegaEmbed === "
+                         "'undefined'")  # fmt: skip
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
     violations = results.response["violations"]
     assert violations == [], results.generate_report()
+    context = browser.new_context(java_script_enabled=False)
+    static = context.new_page()
+    static.goto(card_server + f"{lang}/indikaattori/families/")
+    box = static.locator("svg.choropleth").bounding_box()
+    assert box is not None and box["height"] >= 300, box
+    context.close()
 
 
 def test_full_card_page_passes_axe(card_server: str, watched: Watched) -> None:
@@ -321,16 +337,19 @@ def turnout_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 MAP_FILLS = """() => {
-  const fills = {areas: {}, legend: {}};
-  document.querySelectorAll('.map svg .role-legend-symbol path').forEach(function (p) {
-    fills.legend[p.__data__.datum.value] = p.getAttribute('fill');
+  const fills = {areas: {}, legend: {}, titles: {}};
+  document.querySelectorAll('.map-legend li').forEach(function (li) {
+    fills.legend[li.textContent.trim()] = getComputedStyle(li.querySelector('rect')).fill;
   });
-  document.querySelectorAll('.map svg .role-mark path').forEach(function (p) {
-    const datum = p.__data__ && p.__data__.datum;
-    if (datum && datum.properties) fills.areas[datum.properties.code] = p.getAttribute('fill');
+  document.querySelectorAll('svg.choropleth path').forEach(function (p) {
+    const title = p.querySelector('title').textContent;
+    const name = title.slice(0, title.lastIndexOf(': '));
+    fills.areas[name] = getComputedStyle(p).fill;
+    fills.titles[name] = title;
   });
-  const box = document.querySelector('.map svg').getBoundingClientRect();
+  const box = document.querySelector('svg.choropleth').getBoundingClientRect();
   fills.size = [box.width, box.height];
+  fills.scroll = document.documentElement.scrollWidth;
   return fills;
 }"""
 
@@ -339,20 +358,21 @@ MAP_FILLS = """() => {
 def test_turnout_map_paints_aland_grey_as_no_data(
     turnout_server: str, watched: Watched, width: int
 ) -> None:
-    """Åland's municipalities have no 2021 turnout (empty in the CSV): their fill is the grey
-    of the legend's "ei tietoa" entry, never the lowest class; Helsinki's fill is the colour
-    of the legend entry whose range holds its turnout. The map is large enough to read."""
+    """Åland's municipalities have no 2021 turnout (empty in the CSV): the colour they are
+    painted in is the grey of the legend's "ei tietoa" entry, never the lowest class;
+    Helsinki is painted in the colour of the legend entry whose range holds its turnout, and
+    its hover title says the figure. The map is large enough to read and never wider than
+    the phone."""
     page = watched.page
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(turnout_server + "fi/indikaattori/turnout_women/")
-    playwright_api.expect(page.locator(".map[data-rendered=true]")).to_have_count(1, timeout=15000)
     fills = page.evaluate(MAP_FILLS)
     legend, areas = fills["legend"], fills["areas"]
     no_data = legend["ei tietoa"]
-    assert no_data == "#d9d9d9"
-    assert areas["KU035"] == areas["KU478"] == no_data  # Brändö, Maarianhamina
+    assert no_data == "rgb(217, 217, 217)"  # #d9d9d9
+    assert areas["Brändö"] == areas["Maarianhamina"] == no_data
     assert len(areas) == 23 and list(areas.values()).count(no_data) == 16  # all of Åland
-    csv_text = page.request.get(turnout_server + "data/fi/indikaattori/turnout.csv").text()
+    csv_text = page.request.get(turnout_server + "data/fi/indikaattori/turnout_women.csv").text()
     helsinki = next(r for r in csv.DictReader(io.StringIO(csv_text)) if r["area_code"] == "KU091")
     value = float(helsinki["value"])
     holding = [
@@ -361,9 +381,10 @@ def test_turnout_map_paints_aland_grey_as_no_data(
         and bounds[0] <= value <= bounds[-1]
     ]  # fmt: skip
     assert len(holding) == 1, (value, list(legend))
-    assert areas["KU091"] == legend[holding[0]] != no_data
+    assert areas["Helsinki"] == legend[holding[0]] != no_data
+    assert numbers_in(fills["titles"]["Helsinki"].split(": ")[1], "fi") == value
     map_width, map_height = fills["size"]
     if width == 1280:
-        assert map_height >= 600  # ~600 px of map under the legend
+        assert map_height >= 600  # ~600 px of map beside the legend
     else:
-        assert map_width >= 340  # the full column on a phone
+        assert map_width >= 340 and fills["scroll"] <= 390  # the full column on a phone

@@ -1,6 +1,6 @@
-"""Data gaps by kind, "does not apply" from the spec, the indicator map's classes and the
-locator map: each test reads a built page (or the map spec it carries) and checks what a
-reader sees.
+"""Data gaps by kind, "does not apply" from the spec, the indicator map and the locator map:
+each test reads a built page and checks what a reader sees (the map's fills, hover titles,
+legend entries and accessible name, all written into the HTML at build time).
 
 The project is built by the real stages from committed inputs: the areas reference, MML's
 boundaries, the municipal elections 2021 turnout snapshot (no rows for Åland's 16
@@ -12,13 +12,13 @@ TEST INPUT: an unverified spec without a snapshot, so the package lists it in `x
 from __future__ import annotations
 
 import csv
+import gzip
 import html
-import json
 import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -27,7 +27,8 @@ from kuntadata.areas import load_areas
 from kuntadata.package import build_package
 from kuntadata.paths import REPO_ROOT, ProjectPaths
 from kuntadata.site import build_site
-from kuntadata.site.maps import NO_DATA_FILL, map_classes
+from kuntadata.site.maps import CLASS_COLOURS, NO_DATA_FILL, indicator_map, map_classes
+from kuntadata.site.package_data import load_package
 from kuntadata.spec import load_dataset_specs
 
 try:
@@ -141,31 +142,105 @@ def test_turnout_in_aland_does_not_apply_with_the_reason_from_the_spec(site: Pat
     assert not any(k.startswith("Ei koske") for k in mainland)
 
 
-def map_spec(site: Path, lang: str, indicator: str) -> dict[str, Any]:
-    markup = page(site, f"{lang}/indikaattori/{indicator}")
-    text = re.search(r'id="indicator-map-spec">(.*?)</script>', markup, re.S).group(1)
-    return json.loads(text)
+def choropleth(markup: str) -> str:
+    return re.search(r'<svg[^>]*class="choropleth".*?</svg>', markup, re.S).group(0)
 
 
-def ranked_values(site: Path, indicator: str) -> dict[str, str]:
+def map_areas(markup: str) -> dict[str, tuple[str, str]]:
+    """Municipality name → (fill, figure) from each path and its hover title "Name: figure"."""
+    found = {}
+    for fill, title in re.findall(r'<path d="[^"]+" fill="([^"]+)"><title>([^<]*)</title>',
+                                  choropleth(markup)):  # fmt: skip
+        name, figure = html.unescape(title).rsplit(": ", 1)
+        found[name] = (fill, figure)
+    return found
+
+
+def map_legend(markup: str) -> list[tuple[str, str]]:
+    """(label, swatch colour) of each legend entry, in order."""
+    block = re.search(r'<div class="map-legend">.*?</ul>', markup, re.S).group(0)
+    return [(words(label), colour) for colour, label in
+            re.findall(r'<li><svg[^>]*><rect[^>]* fill="([^"]+)"[^>]*/></svg>(.*?)</li>', block,
+                       re.S)]  # fmt: skip
+
+
+def bounds(label: str) -> tuple[float, float]:
+    """`51,1–53,7` (fi) → (51.1, 53.7); one value alone → (v, v)."""
+    parts = [float(p.strip().replace(",", ".").replace("\u2212", "-").replace("\xa0", ""))
+             for p in label.split("–")]  # fmt: skip
+    return parts[0], parts[-1]
+
+
+def ranked_values(site: Path, indicator: str, key: str = "area_code") -> dict[str, str]:
+    """Code (or Finnish name) → value of the indicator page's CSV download."""
     with (site / f"data/fi/indikaattori/{indicator}.csv").open(encoding="utf-8") as handle:
-        return {row["area_code"]: row["value"] for row in csv.DictReader(handle)}
+        return {row[key]: row["value"] for row in csv.DictReader(handle)}
 
 
-def test_map_legend_has_the_classes_of_the_values_and_grey_no_data(site: Path) -> None:
+def test_map_paints_aland_grey_and_each_municipality_in_its_class(site: Path) -> None:
     values = ranked_values(site, "turnout_women")
     assert values["KU035"] == "" and values["KU478"] == ""  # Åland: no row, empty in the CSV
     shown = sorted(float(v) for v in values.values() if v)
     assert len(shown) == 7  # the mainland municipalities of SCOPE
-    spec = map_spec(site, "fi", "turnout_women")
-    scale = spec["encoding"]["fill"]["scale"]
-    assert scale["domain"][-1] == "ei tietoa" and scale["range"][-1] == NO_DATA_FILL
-    low = f"{shown[0]:.1f}".replace(".", ",")
-    high = f"{shown[-1]:.1f}".replace(".", ",")
-    assert scale["domain"][0].startswith(low) and scale["domain"][-2].endswith(high)
-    assert NO_DATA_FILL not in scale["range"][:-1]
-    english = map_spec(site, "en", "turnout_women")["encoding"]["fill"]["scale"]["domain"]
-    assert english[-1] == "no data" and english[0].startswith(f"{shown[0]:.1f}")
+    markup = page(site, "fi/indikaattori/turnout_women")
+    legend = map_legend(markup)
+    assert legend[-1] == ("ei tietoa", NO_DATA_FILL)
+    assert legend[0][0].startswith(f"{shown[0]:.1f}".replace(".", ","))
+    assert legend[-2][0].endswith(f"{shown[-1]:.1f}".replace(".", ","))
+    assert NO_DATA_FILL not in [colour for _label, colour in legend[:-1]]
+    areas = map_areas(markup)
+    assert len(areas) == 23  # the scope: Åland's 16 and seven on the mainland
+    assert areas["Brändö"] == areas["Maarianhamina"] == (NO_DATA_FILL, "ei tietoa")
+    assert [fill for fill, _figure in areas.values()].count(NO_DATA_FILL) == 16
+    for name, text in ranked_values(site, "turnout_women", key="area_name").items():
+        if not text:
+            continue
+        fill, figure = areas[name]
+        assert figure == f"{float(text):.1f}".replace(".", ",")  # the CSV's figure, as published
+        holding = [colour for label, colour in legend[:-1]
+                   if bounds(label)[0] <= float(text) <= bounds(label)[1]]  # fmt: skip
+        assert [fill] == holding, (name, text, legend)
+    english = map_legend(page(site, "en/indikaattori/turnout_women"))
+    assert english[-1] == ("no data", NO_DATA_FILL) and english[0][0].startswith(f"{shown[0]:.1f}")
+    assert map_areas(page(site, "sv/indikaattori/turnout_women"))["Mariehamn"][1] == (
+        "inga uppgifter"
+    )
+
+
+def test_map_is_one_named_image_and_the_page_loads_no_vega(site: Path) -> None:
+    names = {
+        "fi": "Kartta: äänestysprosentti, naiset kunnittain 2021",
+        "sv": "Karta: valdeltagande, kvinnor per kommun 2021",
+        "en": "Map: voting turnout, women by municipality, 2021",
+    }
+    for lang, name in names.items():
+        markup = page(site, f"{lang}/indikaattori/turnout_women")
+        svg = choropleth(markup)
+        assert f'role="img" aria-label="{name}"' in svg
+        assert "vega" not in markup.lower() and "data-spec" not in markup
+        assert not (site / "data/geo").exists()  # no TopoJSON for a script to fetch
+    caption = words(re.search(r"<figcaption.*?</figcaption>", markup, re.S).group(0))
+    assert caption.startswith("Darker means a larger value; grey means no data.")
+    assert "© Maanmittauslaitos, CC BY 4.0" in caption
+
+
+def test_whole_country_map_is_light_and_dissolves_pertunmaa(site: Path) -> None:
+    """All 308 municipalities of 2025 drawn from the package's boundaries (2023 division):
+    Pertunmaa is part of Mäntyharju, and the inline SVG stays small."""
+    package = load_package(site.parent / "data" / "package")
+    codes = [a.code for a in package.areas.municipalities()]
+    whole = SimpleNamespace(package=package, areas=package.areas, municipalities=codes, cache={})
+    indicator = SimpleNamespace(decimals=0, unit={"fi": "henkeä"})
+    block = indicator_map(whole, indicator, "fi", "Väkiluku", "2025", {"KU091": 694392.0})
+    svg = str(block["svg"])
+    titles = [re.sub(r"[\xa0\u202f]", " ", t) for t in re.findall(r"<title>([^<]*)</title>", svg)]
+    assert len(codes) == len(titles) == 308
+    assert "Mäntyharju: ei tietoa" in titles and not any(t.startswith("Pertunmaa") for t in titles)
+    assert "Helsinki: 694 392" in titles
+    assert 'aria-label="Kartta: väkiluku kunnittain 2025"' in svg
+    assert re.search(r'fill="([^"]+)"><title>Helsinki:', svg).group(1) == CLASS_COLOURS[2]
+    assert len(svg.encode("utf-8")) < 60_000 and len(gzip.compress(svg.encode("utf-8"))) < 16_000
+    assert [e["label"] for e in block["legend"]] == ["694\xa0392", "ei tietoa"]  # no-break space
 
 
 def test_map_classes_are_labelled_with_their_values_and_empty_ones_left_out() -> None:

@@ -23,7 +23,7 @@ import yaml
 
 from kuntadata.paths import REPO_ROOT
 from kuntadata.site import build_site
-from kuntadata.site.maps import simplified_topology
+from kuntadata.site.topology import simplified_topology
 
 try:
     from tests.site_fixtures import (
@@ -237,24 +237,21 @@ def test_data_gaps_list_reasons_and_symbols(site: Path) -> None:
     assert "2010: .. tietoa ei ole saatu, se on liian epävarma esitettäväksi" in vantaa
 
 
-def test_indicator_page_has_a_map_joined_to_its_csv(site: Path) -> None:
+def test_indicator_page_has_a_static_map_of_the_scope(site: Path) -> None:
+    from kuntadata.site.maps import CLASS_COLOURS, NO_DATA_FILL
+
     html = (site / "fi/indikaattori/families/index.html").read_text(encoding="utf-8")
-    spec_text = re.search(r'id="indicator-map-spec">(.*?)</script>', html, re.S).group(1)
-    spec = json.loads(spec_text)
-    assert spec["data"]["url"] == "../../../data/geo/municipalities.topo.json"
-    lookup = spec["transform"][0]
-    assert lookup["lookup"] == "properties.code"
-    assert lookup["from"]["data"]["url"] == "../../../data/fi/indikaattori/families.csv"
-    scale = spec["encoding"]["fill"]["scale"]  # viridis classes (dark = large), then grey
-    assert scale["domain"][-1] == "ei tietoa" and scale["range"][-1] == "#d9d9d9"
-    assert scale["range"][-2] == "#440154" and len(scale["range"]) == len(scale["domain"])
+    svg = re.search(r'<svg[^>]*class="choropleth".*?</svg>', html, re.S).group(0)
+    drawn = re.findall(r'fill="(#[0-9a-f]{6})"><title>([^:<]+): ', svg)
+    names = sorted(name for _fill, name in drawn)  # the scope only; Pertunmaa dissolved
+    assert names == ["Espoo", "Helsinki", "Kuopio", "Mäntyharju", "Vantaa"]
+    assert {fill for fill, _name in drawn} <= {*CLASS_COLOURS, NO_DATA_FILL}
+    assert "vega" not in html.lower() and len(svg.encode("utf-8")) < 20_000
+    legend = re.search(r'<div class="map-legend">.*?</ul>', html, re.S).group(0)
+    assert f'fill="{NO_DATA_FILL}" stroke="#4d4d4d"/></svg>ei tietoa</li>' in legend
     text = text_of(site, "fi/indikaattori/families/index.html")
     assert "© Maanmittauslaitos, CC BY 4.0" in text
     assert "Pertunmaa liitettiin kuntaan Mäntyharju vuonna 2025" in text
-    topology = json.loads((site / "data/geo/municipalities.topo.json").read_text())
-    codes = [g["properties"]["code"] for g in topology["objects"]["municipalities"]["geometries"]]
-    assert sorted(codes) == sorted(CARD_MUNICIPALITIES)  # the scope only; Pertunmaa dissolved
-    assert (site / "data/geo/municipalities.topo.json").stat().st_size < 20_000
 
 
 def test_whole_finland_topology_is_small_and_dissolves_pertunmaa() -> None:

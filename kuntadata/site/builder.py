@@ -31,7 +31,6 @@ from .downloads import LABELS_PATH, MunicipalityCsvs, MunicipalityZips, labels_c
 from .fork import check_fork
 from .freshness import date_sentence, source_notes, statuses
 from .i18n import translations
-from .maps import MAP_PATH, site_map
 from .meta import sitemap
 from .municipality import municipality_page
 from .package_data import load_package, pick
@@ -312,8 +311,6 @@ def _site_files(site, paths, writer, envs) -> None:
         if source.is_file():
             writer.write(f"static/{source.relative_to(static).as_posix()}", source.read_bytes())
     write_vendor(writer.write)
-    if site_map(site) is not None:  # one simplified map per site, shared by indicator pages
-        writer.write(MAP_PATH, site_map(site).text)
     writer.write(".nojekyll", "")
 
 

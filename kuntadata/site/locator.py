@@ -1,8 +1,8 @@
 """The locator map of a municipality page: where the municipality lies in its region.
 
 Why a static SVG made at build time: a reader should see at a glance where a place is
-without waiting for the map library, and the page must stay light. The drawing uses the same
-simplified TopoJSON arcs as the indicator maps (topology.py), so borders agree, and carries
+without waiting for any script, and the page must stay light. The drawing uses the same
+simplified TopoJSON arcs as the indicator maps (maps.geometry), so borders agree, and carries
 only two paths inline: the region's outline (lightly filled) and the municipality (filled in
 the site's colour), in a few KB. It is one `role="img"` named in words ("Kartta: Helsinki
 Uudenmaan maakunnassa"); a municipality too small to see at this scale (Kauniainen) is
@@ -16,19 +16,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from .i18n import gettext_for
-from .maps import boundaries, merged_since
-from .topology import OBJECT, decoded_arcs, polygons_of, simplified_topology
+from .maps import Geometry, geometry_of
+from .topology import Point, ring_points, svg_path
 
 SIZE = 240  # viewBox units along the region's longer side
 PAD = 10  # units around the region (room for the circle of a small border municipality)
 WIDTH_PX = 200  # the drawing's own size without CSS (print, reader modes)
-MIN_RING = 1.5  # a ring smaller than this in both directions (units) is not drawn
 MARK_BELOW = 12  # a municipality smaller than this in both directions is circled
 REGION_FILL, REGION_STROKE = "#e8ecf1", "#5c6773"  # outline 5.6:1 against white
 
@@ -44,19 +42,6 @@ FI_REGION_GENITIVE = {
     "Pohjois-Pohjanmaa": "Pohjois-Pohjanmaan", "Kainuu": "Kainuun", "Lappi": "Lapin",
     "Ahvenanmaa": "Ahvenanmaan",
 }  # fmt: skip
-
-Point = tuple[int, int]
-
-
-@dataclass(frozen=True)
-class _Geometry:
-    """Every current municipality's polygons (signed arc indices) over the decoded arcs."""
-
-    arcs: list[list[Point]]
-    kx: float  # degrees of longitude per grid step
-    ky: float  # degrees of latitude per grid step
-    y0: float  # latitude of grid row 0
-    polygons: dict[str, list[list[list[int]]]]
 
 
 @dataclass(frozen=True)
@@ -103,34 +88,12 @@ def _label(site: Any, code: str, region: str, lang: str) -> str:
     )
 
 
-def _geometry(site: Any) -> _Geometry | None:
-    if "locator-geometry" not in site.cache:
-        site.cache["locator-geometry"] = _build_geometry(site)
-    return site.cache["locator-geometry"]
-
-
-def _build_geometry(site: Any) -> _Geometry | None:
-    loaded = boundaries(site)
-    if loaded is None:
-        return None
-    geojson, division = loaded
-    codes = {a.code for a in site.areas.municipalities()}
-    topology = simplified_topology(geojson, codes, merged_since(site, geojson, division, codes))
-    if not topology["arcs"]:
-        return None
-    (kx, ky), (_x0, y0) = topology["transform"]["scale"], topology["transform"]["translate"]
-    polygons = {
-        g["properties"]["code"]: polygons_of(g) for g in topology["objects"][OBJECT]["geometries"]
-    }
-    return _Geometry(decoded_arcs(topology), kx, ky, y0, polygons)
-
-
 def _drawing(site: Any, code: str, region: str) -> str | None:
     """The SVG with a label placeholder: the same in every language, so made once."""
     key = ("locator", code)
     if key in site.cache:
         return site.cache[key]
-    geometry = _geometry(site)
+    geometry = geometry_of(site)
     frame = _frame(site, geometry, region) if geometry else None
     own = geometry.polygons.get(code) if geometry else None
     drawing = None
@@ -138,9 +101,9 @@ def _drawing(site: Any, code: str, region: str) -> str | None:
         rings = [
             [frame.project(p) for p in points]
             for polygon in own
-            for points in (_ring_points(ring, geometry.arcs) for ring in polygon)
+            for points in (ring_points(ring, geometry.arcs) for ring in polygon)
         ]
-        shape, (x0, y0, x1, y1) = _path(rings, keep_one=True)
+        shape, (x0, y0, x1, y1) = svg_path(rings, keep_one=True)
         mark = ""
         if x1 - x0 < MARK_BELOW and y1 - y0 < MARK_BELOW:
             mark = (f'<circle cx="{(x0 + x1) / 2:g}" cy="{(y0 + y1) / 2:g}" r="{MARK_BELOW - 2}" '
@@ -159,7 +122,7 @@ def _drawing(site: Any, code: str, region: str) -> str | None:
     return drawing
 
 
-def _frame(site: Any, geometry: _Geometry, region: str) -> _Frame | None:
+def _frame(site: Any, geometry: Geometry, region: str) -> _Frame | None:
     """The region's projection and outline, made once per region."""
     key = ("locator-frame", region)
     if key in site.cache:
@@ -179,7 +142,7 @@ def _frame(site: Any, geometry: _Geometry, region: str) -> _Frame | None:
         width = round((max(xs) - min(xs)) * kx * scale) + 2 * PAD
         height = round((max(ys) - min(ys)) * ky * scale) + 2 * PAD
         frame = _Frame(min(xs), max(ys), kx * scale, ky * scale, width, height)
-        outline, _box = _path([[frame.project(p) for p in ring] for ring in rings])
+        outline, _box = svg_path([[frame.project(p) for p in ring] for ring in rings])
         frame = _Frame(frame.x_min, frame.y_max, frame.x_scale, frame.y_scale, width, height,
                        outline)  # fmt: skip
     site.cache[key] = frame
@@ -188,14 +151,6 @@ def _frame(site: Any, geometry: _Geometry, region: str) -> _Frame | None:
 
 def _arc_points(ref: int, arcs: list[list[Point]]) -> list[Point]:
     return arcs[ref] if ref >= 0 else arcs[~ref][::-1]
-
-
-def _ring_points(ring: list[int], arcs: list[list[Point]]) -> list[Point]:
-    points: list[Point] = []
-    for ref in ring:
-        part = _arc_points(ref, arcs)
-        points.extend(part[1:] if points else part)
-    return points
 
 
 def _outline(rings: list[list[int]], arcs: list[list[Point]]) -> list[list[Point]]:
@@ -228,43 +183,3 @@ def _outline(rings: list[list[int]], arcs: list[list[Point]]) -> list[list[Point
                 break
         closed.append(points)
     return closed
-
-
-def _path(rings: list[list[Point]], keep_one: bool = False) -> tuple[str, tuple[int, ...]]:
-    """SVG path data with relative moves (short: `M12 34l3 2 1-1z`) and the bounding box.
-    Rings smaller than MIN_RING are left out (islets a pixel wide), except that `keep_one`
-    keeps the largest when all are that small (a municipality must be drawn)."""
-    cleaned = []
-    for ring in rings:
-        points = [p for i, p in enumerate(ring) if i == 0 or p != ring[i - 1]]
-        if len(points) > 1 and points[0] == points[-1]:
-            points.pop()
-        if len(points) >= 3:
-            cleaned.append(points)
-    if not cleaned:
-        return "", (0, 0, 0, 0)
-
-    def extent(points: list[Point]) -> float:
-        xs, ys = [x for x, _y in points], [y for _x, y in points]
-        return max(max(xs) - min(xs), max(ys) - min(ys))
-
-    shown = [r for r in cleaned if extent(r) >= MIN_RING]
-    if not shown and keep_one:
-        shown = [max(cleaned, key=extent)]
-    parts = []
-    for points in shown:
-        (x, y) = points[0]
-        moves = [(bx - ax, by - ay) for (ax, ay), (bx, by) in pairwise(points)]
-        parts.append(f"M{x} {y}l{_numbers(moves)}z")
-    xs = [x for ring in shown for x, _y in ring]
-    ys = [y for ring in shown for _x, y in ring]
-    return "".join(parts), (min(xs), min(ys), max(xs), max(ys))
-
-
-def _numbers(pairs: list[Point]) -> str:
-    """`3 2 1-1`: a space only where the next number has no minus sign to separate it."""
-    text = ""
-    for value in (v for pair in pairs for v in pair):
-        token = str(value)
-        text += token if not text or token.startswith("-") else " " + token
-    return text

@@ -1,54 +1,84 @@
-"""Choropleth maps: one simplified TopoJSON of the municipalities per site (topology.py), and
-the Vega-Lite spec of an indicator map that joins it to the indicator's ranked CSV.
+"""Choropleth maps of the indicator pages, drawn at build time as one inline SVG, and the
+drawing geometry they share with the locator maps (locator.py).
+
+Why static SVG and no map library: the map was a Vega-Lite spec that needed the 898 KB Vega
+bundle and about a second of script on a phone (Lighthouse, /fi/indikaattori/population/:
+performance 0.71, total blocking time 902 ms). The shapes are the same on every indicator
+page and only their fills change, so the simplified boundaries (topology.py) are projected
+once per build, and each page writes one path per municipality filled with the colour of its
+class, with a `<title>` ("Helsinki: 694 392") that a pointer shows on hover. The legend is
+an HTML list beside the drawing, and the ranked table under it holds every figure, so the
+drawing itself is one `role="img"` named in words ("Kartta: väkiluku kunnittain 2025").
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-import altair as alt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import fmt
 from .i18n import gettext_for
-from .meta import script_safe
 from .package_data import pick
-from .topology import CODE_PROPERTY, OBJECT, simplified_topology, topology_json
+from .topology import (
+    CODE_PROPERTY,
+    OBJECT,
+    Point,
+    decoded_arcs,
+    polygons_of,
+    ring_points,
+    simplified_topology,
+    svg_path,
+    transverse_mercator,
+)
 
-MAP_PATH = "data/geo/municipalities.topo.json"
 BOUNDARIES = "municipality_boundaries"
-GEO_URL = "@@GEO_URL@@"
-DATA_URL = "@@DATA_URL@@"
 NO_DATA_FILL = "#d9d9d9"
+CENTRAL_MERIDIAN = 27.0  # ETRS-TM35FIN's, so the country has its familiar shape
+HEIGHT = 600  # viewBox units (and CSS pixels without CSS) along the map's height
+PAD = 2  # viewBox units round the drawing, so the outermost border is not clipped
+BORDER = "#ffffff"  # between municipalities; each fill class stays a solid shape
 
 
 @dataclass(frozen=True)
-class SiteMap:
-    """The simplified topology (JSON text) and which abolished municipalities it dissolved."""
+class Geometry:
+    """Every current municipality's polygons (signed arc indices) over the decoded arcs, on
+    TopoJSON's quantised grid: degrees = (x0 + kx·x, y0 + ky·y)."""
 
-    text: str
-    merged: dict[str, str]
-    division_year: int
-
-
-def site_map(site: Any) -> SiteMap | None:
-    """The build's map, from the package's `municipality_boundaries`; None without one."""
-    if "map" not in site.cache:
-        site.cache["map"] = _site_map(site)
-    return site.cache["map"]
+    arcs: list[list[Point]]
+    kx: float  # degrees of longitude per grid step
+    ky: float  # degrees of latitude per grid step
+    x0: float  # longitude of grid column 0
+    y0: float  # latitude of grid row 0
+    polygons: dict[str, list[list[list[int]]]]
 
 
-def _site_map(site: Any) -> SiteMap | None:
+def geometry_of(site: Any) -> Geometry | None:
+    """All of Finland's current municipalities simplified once per build (Pertunmaa dissolved
+    into Mäntyharju); None when the package has no boundaries. Every map of the site draws
+    from it, so a border is the same line on every page, whatever the scope."""
+    if "geometry" not in site.cache:
+        site.cache["geometry"] = _build_geometry(site)
+    return site.cache["geometry"]
+
+
+def _build_geometry(site: Any) -> Geometry | None:
     loaded = boundaries(site)
     if loaded is None:
         return None
     geojson, division = loaded
-    merged = merged_since(site, geojson, division, set(site.municipalities))
-    topology = simplified_topology(geojson, set(site.municipalities), merged)
-    return SiteMap(topology_json(topology), merged, division)
+    codes = {a.code for a in site.areas.municipalities()}
+    topology = simplified_topology(geojson, codes, merged_since(site, geojson, division, codes))
+    if not topology["arcs"]:
+        return None
+    (kx, ky), (x0, y0) = topology["transform"]["scale"], topology["transform"]["translate"]
+    polygons = {
+        g["properties"]["code"]: polygons_of(g) for g in topology["objects"][OBJECT]["geometries"]
+    }
+    return Geometry(decoded_arcs(topology), kx, ky, x0, y0, polygons)
 
 
 def boundaries(site: Any) -> tuple[dict[str, Any], int] | None:
@@ -141,110 +171,125 @@ def _range_label(low: float, high: float, decimals: int, lang: str) -> str:
     return f"{first} – {last}" if low < 0 or high < 0 else f"{first}–{last}"
 
 
-def _class_expression(classes: tuple[MapClass, ...], no_data: str) -> str:
-    """Vega expression naming the class of `datum.number`: the same thresholds as
-    `map_classes`, and the no-data entry for an empty, unparsable or missing value."""
-    expression = json.dumps(classes[-1].label if classes else no_data, ensure_ascii=False)
-    for item in reversed(classes[:-1]):
-        label = json.dumps(item.label, ensure_ascii=False)
-        expression = f"datum.number < {item.upper!r} ? {label} : ({expression})"
-    missing = json.dumps(no_data, ensure_ascii=False)
-    return f"!isValid(datum.number) || !isFinite(datum.number) ? {missing} : ({expression})"
+def class_colour(value: float | None, classes: tuple[MapClass, ...], decimals: int) -> str:
+    """The fill of one municipality: its class's colour, found on the value rounded as
+    published (as `map_classes` sorts them), or the no-data grey for a missing figure."""
+    if value is None or not math.isfinite(value) or not classes:
+        return NO_DATA_FILL
+    shown = float(f"{value:.{decimals}f}")
+    return next(c.colour for c in classes if c.upper is None or shown < c.upper)
 
 
-@lru_cache(maxsize=256)
-def map_template(
-    decimals: int, texts: tuple[str, str, str, str], classes: tuple[MapClass, ...] = ()
-) -> str:
-    """Vega-Lite spec with URL sentinels: each municipality filled by its class (lookup on the
-    area code in the ranked CSV). One layer and one legend: the classes, then "no data" in
-    grey, always shown. The CSV's empty value is converted explicitly (`toNumber("")` is
-    null), so a municipality without a figure can never fall into the lowest class."""
-    unit, area, no_data, rank = texts
-    geo = alt.UrlData(url=GEO_URL, format=alt.TopoDataFormat(type="topojson", feature=OBJECT))
-    values = alt.UrlData(
-        url=DATA_URL,
-        format=alt.CsvDataFormat(type="csv", parse={"value": "string", "rank": "string"}),
-    )
-    legend = [c for c in classes if c.label]
-    missing = json.dumps(no_data, ensure_ascii=False)
-    chart = (
-        alt.Chart(geo)
-        .transform_lookup(
-            lookup="properties.code",
-            from_=alt.LookupData(data=values, key="area_code",
-                                 fields=["area_name", "value", "rank"]),
-        )
-        .transform_calculate(number="toNumber(datum.value)")
-        .transform_calculate(group=_class_expression(classes, no_data))
-        .transform_calculate(
-            shown=f"isValid(datum.number) && isFinite(datum.number) ? "
-                  f"format(datum.number, ',.{decimals}f') : {missing}"
-        )
-        .mark_geoshape(stroke="#ffffff", strokeWidth=0.5)
-        .encode(
-            fill=alt.Fill("group:N", title=unit,
-                          scale=alt.Scale(domain=[c.label for c in legend] + [no_data],
-                                          range=[c.colour for c in legend] + [NO_DATA_FILL]),
-                          legend=alt.Legend(orient="top", columns=2, symbolType="square",
-                                            symbolSize=200, labelLimit=220)),
-            tooltip=[alt.Tooltip("area_name:N", title=area),
-                     alt.Tooltip("shown:N", title=unit),
-                     alt.Tooltip("rank:N", title=rank)],
-        )
-        .project(type="transverseMercator", rotate=[-27, 0, 0])
-        .properties(width="container", height="container")
-    )  # fmt: skip
-    spec = chart.to_dict()
-    spec["autosize"] = {"type": "fit", "contains": "padding"}
-    spec.setdefault("config", {}).update({"aria": False, "view": {"stroke": None}})
-    spec["config"]["mark"] = {"aria": False}
-    spec["config"]["legend"] = {"labelFontSize": 14, "titleFontSize": 14}
-    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+@dataclass(frozen=True)
+class _Drawing:
+    """The site's municipalities projected onto the viewBox: (code, path data) in code order."""
+
+    width: int
+    height: int
+    shapes: tuple[tuple[str, str], ...]
 
 
-def fill_map(template: str, geo_url: str, data_url: str) -> str:
-    """The page's spec, safe inside a <script type="application/json">."""
-    text = template.replace(json.dumps(GEO_URL), json.dumps(geo_url, ensure_ascii=False))
-    text = text.replace(json.dumps(DATA_URL), json.dumps(data_url, ensure_ascii=False))
-    return script_safe(text)
+def _drawing(site: Any) -> _Drawing | None:
+    """Made once per build: every indicator page draws the same shapes."""
+    if "choropleth" not in site.cache:
+        site.cache["choropleth"] = _project(site)
+    return site.cache["choropleth"]
+
+
+def _project(site: Any) -> _Drawing | None:
+    geometry = geometry_of(site)
+    if geometry is None:
+        return None
+    codes = [c for c in sorted(site.municipalities) if c in geometry.polygons]
+    used = {ref if ref >= 0 else ~ref for code in codes for polygon in geometry.polygons[code]
+            for ring in polygon for ref in ring}  # fmt: skip
+    if not used:
+        return None
+    projected = {
+        index: [transverse_mercator(geometry.x0 + geometry.kx * x, geometry.y0 + geometry.ky * y,
+                                    CENTRAL_MERIDIAN) for x, y in geometry.arcs[index]]
+        for index in used
+    }  # fmt: skip
+    xs = [x for arc in projected.values() for x, _y in arc]
+    ys = [y for arc in projected.values() for _x, y in arc]
+    scale = (HEIGHT - 2 * PAD) / ((max(ys) - min(ys)) or 1.0)
+    x_min, y_max = min(xs), max(ys)
+    width = round((max(xs) - x_min) * scale) + 2 * PAD
+    arcs: list[list[Point]] = [[] for _ in geometry.arcs]
+    for index, arc in projected.items():  # rounded once per arc: neighbours share each point
+        arcs[index] = [(round(PAD + (x - x_min) * scale), round(PAD + (y_max - y) * scale))
+                       for x, y in arc]  # fmt: skip
+    shapes = []
+    for code in codes:
+        rings = [ring_points(ring, arcs) for polygon in geometry.polygons[code] for ring in polygon]
+        path, _box = svg_path(rings, keep_one=True)
+        if path:
+            shapes.append((code, path))
+    return _Drawing(width, HEIGHT, tuple(shapes))
+
+
+def _lower_first(text: str) -> str:
+    """`väkiluku` inside a sentence; a title starting with an acronym (`EU-…`) stays."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def indicator_map(
     site: Any,
     indicator: Any,
     lang: str,
-    root: str,
-    csv_href: str,
     title: str,
     period: str,
-    values: tuple[float, ...] = (),
+    values: dict[str, float | None],
 ) -> dict[str, Any] | None:
-    """The map block of an indicator page, or None when the package has no boundaries."""
-    the_map = site_map(site)
-    if the_map is None:
+    """The map block of an indicator page: the SVG, its legend entries and caption; None when
+    the package has no boundaries. `values` holds each municipality's figure of `period`
+    (None where there is none: grey, and "ei tietoa" in its title)."""
+    drawing = _drawing(site)
+    if drawing is None:
         return None
     _ = gettext_for(lang)
-    texts = (pick(indicator.unit, lang), _("Municipality"), _("no data"), _("Rank"))
-    classes = map_classes(values, indicator.decimals, lang)
-    spec = fill_map(map_template(indicator.decimals, texts, classes), root + MAP_PATH, csv_href)
+    no_data = _("no data")
+    shown = tuple(v for v in values.values() if v is not None and math.isfinite(v))
+    classes = map_classes(shown, indicator.decimals, lang)
+    label = _("Map: {title} by municipality, {period}").format(
+        title=_lower_first(title), period=period
+    )
+    paths = []
+    for code, path in drawing.shapes:
+        value = values.get(code)
+        fill = class_colour(value, classes, indicator.decimals)
+        figure = fmt.number(value, indicator.decimals, lang) or no_data
+        name = escape(f"{site.areas.name(code, lang)}: {figure}")
+        paths.append(f'<path d="{path}" fill="{fill}"><title>{name}</title></path>')
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="choropleth" role="img" '
+        f'aria-label="{escape(label)}" viewBox="0 0 {drawing.width} {drawing.height}" '
+        f'width="{drawing.width}" height="{drawing.height}">'
+        f'<g stroke="{BORDER}" stroke-width="0.5" stroke-linejoin="round">{"".join(paths)}</g>'
+        "</svg>"
+    )
+    legend = [{"label": c.label, "colour": c.colour} for c in classes if c.label]
+    legend.append({"label": no_data, "colour": NO_DATA_FILL})
+    geojson, division = boundaries(site) or ({"features": []}, 0)
+    merged = merged_since(site, geojson, division, set(site.municipalities))
     notes = [
         _("{old} merged into {new} in {year} and is drawn as part of it: the border between "
           "them is dissolved from the two municipalities' own boundary lines.").format(
             old=site.areas.name(old, lang), new=site.areas.name(new, lang),
             year=next((y for o, n, y in site.areas.mergers if o == old and n == new), ""))
-        for old, new in sorted(the_map.merged.items())
+        for old, new in sorted(merged.items())
     ]  # fmt: skip
     return {
-        "id": "indicator-map",
-        "spec": Markup(spec),
-        "label": _(
-            "Map: {title} by municipality, {period}. Darker means a larger value; "
-            "grey means no data. The same figures are in the table below."
-        ).format(title=title, period=period),
+        "svg": Markup(svg),
+        "legend_title": pick(indicator.unit, lang),
+        "legend": legend,
+        "caption": _(
+            "Darker means a larger value; grey means no data. The same figures are in the "
+            "table below."
+        ),
         "credit": _(
             "Boundaries: © Maanmittauslaitos, CC BY 4.0 (municipalities 1:4 500 000, "
             "{year} division, simplified)."
-        ).format(year=the_map.division_year),
+        ).format(year=division),
         "notes": notes,
     }

@@ -15,7 +15,6 @@ from markupsafe import Markup
 from . import fmt
 from .card import responsible_label
 from .catalog import catalogue_context
-from .charts import vega_locale
 from .context import Site, common, relative_root
 from .downloads import table_csv
 from .i18n import LANGUAGE_NAMES, gettext_for
@@ -126,7 +125,8 @@ def indicator_page(
     positions = ranks.get("rank", {})
     size_classes = peer_index(site).size_class
     ranked = sorted(site.municipalities, key=lambda c: (positions.get(c, 10**6), c))
-    rows, csv_rows, map_values = [], [], []
+    rows, csv_rows = [], []
+    map_values: dict[str, float | None] = {}
     licences = dataset.resource.get("licenses") or [{}]
     licence = f"{licences[0].get('name', '')} {licences[0].get('path', '')}".strip()
     source = dataset.text("attribution", lang)
@@ -134,7 +134,7 @@ def indicator_page(
     for code in ranked:
         series = dataset.series.get((indicator.id, code))
         value = series.value_at(period) if series else None
-        map_values.append(value)
+        map_values[code] = value
         fraction = fmt.change(value, series.value_at(earlier)) if series and earlier else None
         area = site.areas.get(code)
         rows.append({
@@ -168,23 +168,13 @@ def indicator_page(
             "responsible": responsible_label(indicator.responsible, lang),
         },
         "map": indicator_map(
-            site,
-            indicator,
-            lang,
-            root,
-            root + csv_path,
-            title,
-            fmt.period_label(period, lang),
-            values=tuple(v for v in map_values if v is not None),
+            site, indicator, lang, title, fmt.period_label(period, lang), map_values
         ),
         "rows": rows,
         "comparison": comparison,
         "csv_href": root + csv_path,
     }
     page["csv_links"].append({"href": root + csv_path, "title": title})
-    if context["map"] is not None:
-        page["has_charts"] = True
-        page["vega_locale"] = vega_locale(lang)
     header = ["rank", "area_code", "area_name", "period", "value", "source", "licence"]
     return context, (csv_path, table_csv(header, csv_rows))
 

@@ -1,27 +1,32 @@
-"""The simplified TopoJSON of the municipalities that the choropleth maps draw (maps.py) and
-the locator maps redraw as static SVG (locator.py).
+"""The simplified TopoJSON of the municipalities, drawn at build time as static SVG by the
+indicator pages' choropleth (maps.py) and the municipality pages' locator map (locator.py).
 
 Why TopoJSON and why this simplification: the package carries MML's 1:4 500 000 boundaries
 (2023 division, 309 municipalities, ~330 KB GeoJSON). Neighbouring municipalities share their
 borders, so the borders are cut into arcs at the points where three or more municipalities
 meet, each shared arc is stored once, and each arc is simplified once (Douglas–Peucker with
 its end points fixed). Both neighbours therefore draw exactly the same simplified line: no
-gaps or slivers. Coordinates are quantised and delta-encoded, which TopoJSON clients
-(Vega's `topojson` format) decode.
+gaps or slivers. Coordinates are quantised and delta-encoded (TopoJSON's own encoding, so
+the intermediate stays a standard format a test or a reader can load).
 
 Mergers after 2023 are dissolved honestly in the topology: the arcs the two municipalities
 share are dropped and the remaining arcs are stitched into the merged outline (Pertunmaa 588
 into Mäntyharju 507 from 2025), so the map shows the current division without inventing any
-line. Only municipalities in the site's scope are written.
+line. Only municipalities in the given scope are written.
+
+The SVG helpers at the end turn rings of arcs into compact path data: both maps project
+the same arcs and round them to whole viewBox units, so neighbours still share every point.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from itertools import pairwise
 from typing import Any
 
 Point = tuple[int, int]
+MIN_RING = 1.5  # a ring smaller than this in both directions (viewBox units) is not drawn
 QUANTISE = 5000  # grid steps across the extent: ~230 m in latitude for Finland
 TOLERANCE = 0.01  # degrees of latitude (~1.1 km); 1 px on a 520 px map is ~2 km
 OBJECT = "municipalities"
@@ -254,3 +259,66 @@ def decoded_arcs(topology: dict[str, Any]) -> list[list[tuple[int, int]]]:
 def polygons_of(geometry: dict[str, Any]) -> list[list[list[int]]]:
     """A Polygon's or MultiPolygon's polygons, each a list of rings of signed arc indices."""
     return [geometry["arcs"]] if geometry["type"] == "Polygon" else list(geometry["arcs"])
+
+
+def ring_points(ring: list[int], arcs: list[list[Point]]) -> list[Point]:
+    """The points of a ring of signed arc indices (~i = arc i reversed), joints once."""
+    points: list[Point] = []
+    for ref in ring:
+        part = arcs[ref] if ref >= 0 else arcs[~ref][::-1]
+        points.extend(part[1:] if points else part)
+    return points
+
+
+def transverse_mercator(lon: float, lat: float, central: float) -> tuple[float, float]:
+    """Spherical transverse Mercator (radians of the sphere, y northwards) about `central`
+    degrees east: Finland's own map grid (ETRS-TM35FIN) is this projection about 27° E, so
+    the country keeps the shape readers know, which one plate carrée latitude cannot give
+    over 60-70° N."""
+    lam, phi = math.radians(lon - central), math.radians(lat)
+    b = math.cos(phi) * math.sin(lam)
+    return math.atanh(b), math.atan2(math.tan(phi), math.cos(lam))
+
+
+def svg_path(
+    rings: list[list[Point]], keep_one: bool = False, min_ring: float = MIN_RING
+) -> tuple[str, tuple[int, ...]]:
+    """SVG path data with relative moves (short: `M12 34l3 2 1-1z`) and the bounding box.
+    Rings smaller than `min_ring` are left out (islets a pixel wide), except that `keep_one`
+    keeps the largest when all are that small (a municipality must be drawn)."""
+    cleaned = []
+    for ring in rings:
+        points = [p for i, p in enumerate(ring) if i == 0 or p != ring[i - 1]]
+        if len(points) > 1 and points[0] == points[-1]:
+            points.pop()
+        if len(points) >= 3:
+            cleaned.append(points)
+    if not cleaned:
+        return "", (0, 0, 0, 0)
+
+    def extent(points: list[Point]) -> float:
+        xs, ys = [x for x, _y in points], [y for _x, y in points]
+        return max(max(xs) - min(xs), max(ys) - min(ys))
+
+    shown = [r for r in cleaned if extent(r) >= min_ring]
+    if not shown and keep_one:
+        shown = [max(cleaned, key=extent)]
+    parts = []
+    for points in shown:
+        (x, y) = points[0]
+        moves = [(bx - ax, by - ay) for (ax, ay), (bx, by) in pairwise(points)]
+        parts.append(f"M{x} {y}l{_numbers(moves)}z")
+    if not parts:
+        return "", (0, 0, 0, 0)
+    xs = [x for ring in shown for x, _y in ring]
+    ys = [y for ring in shown for _x, y in ring]
+    return "".join(parts), (min(xs), min(ys), max(xs), max(ys))
+
+
+def _numbers(pairs: list[Point]) -> str:
+    """`3 2 1-1`: a space only where the next number has no minus sign to separate it."""
+    text = ""
+    for value in (v for pair in pairs for v in pair):
+        token = str(value)
+        text += token if not text or token.startswith("-") else " " + token
+    return text
