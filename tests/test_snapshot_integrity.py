@@ -133,10 +133,18 @@ def test_read_snapshot_rejects_a_file_name_that_leaves_the_snapshot(tmp_path):
     ]
 
 
+def committed_snapshots() -> list[Path]:
+    """Folders whose provenance.json lists files (a hand-made reference without a list of
+    files, such as classification/business_ids, has nothing to check)."""
+    return sorted(
+        path.parent
+        for path in (REPO / "data/raw").rglob("provenance.json")
+        if "files" in json.loads(path.read_text("utf-8"))
+    )
+
+
 @pytest.mark.parametrize(
-    "directory",
-    sorted(p.parent for p in (REPO / "data/raw").rglob("provenance.json")),
-    ids=lambda p: str(p.relative_to(REPO / "data/raw")),
+    "directory", committed_snapshots(), ids=lambda p: str(p.relative_to(REPO / "data/raw"))
 )
 def test_every_committed_snapshot_matches_its_provenance(directory):
     assert verify_snapshot(directory) == []
