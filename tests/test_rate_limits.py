@@ -70,7 +70,7 @@ def test_whole_fetch_meets_no_429_and_takes_about_the_minimum(
     windows = math.ceil(client.calls / MAX_CALLS) - 1  # calls 6 and 11 open a new window
     minimum = windows * WINDOW  # 4 s
     margin = windows * (WINDOW * WINDOW_MARGIN + WINDOW_PAD_SECONDS)  # 0.28 s
-    assert minimum <= seconds <= minimum + margin + 0.7, seconds
+    assert minimum <= seconds <= minimum + margin + 1.0, seconds  # before: 6-9 s
 
 
 def test_retry_after_is_waited_exactly_and_nothing_more(pxweb_server) -> None:
