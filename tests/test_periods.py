@@ -13,15 +13,14 @@ from __future__ import annotations
 import csv
 import json
 import re
+import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import vl_convert
 
 from kuntadata.site import build_site
-from kuntadata.site.charts import ChartTexts, chart_template, period_label_expr, vega_locale
 from kuntadata.site.fmt import (
     latest_period,
     period_date,
@@ -30,6 +29,7 @@ from kuntadata.site.fmt import (
     period_span,
     sorted_periods,
 )
+from kuntadata.site.svgchart import STYLES, Line, line_chart
 
 try:
     from tests.site_fixtures import CC_BY, MUNICIPALITIES, REALDATA, make_project, site_config
@@ -252,66 +252,49 @@ def test_region_and_indicator_pages_name_the_month(site: Path) -> None:
     assert "Unemployed job seekers by municipality, June 2026, largest first" in indicator
 
 
-def _chart_spec(site: Path, page: str, block_id: str) -> dict[str, Any]:
+def _chart_svg(site: Path, page: str, block_id: str) -> ET.Element | None:
+    """The block's chart as drawn at build time (inline SVG), or None when it has none."""
     html = (site / page).read_text(encoding="utf-8")
-    text = re.search(rf'id="{block_id}-spec">(.*?)</script>', html, re.S).group(1)
-    return json.loads(text)
+    block = re.search(rf'<article class="indicator" id="{block_id}".*?</article>', html, re.S)
+    found = re.search(r'<svg class="chart-svg".*?</svg>\s*<figcaption', block.group(0), re.S)
+    if found is None:
+        return None
+    return ET.fromstring(found.group(0).rsplit("<figcaption", 1)[0])
 
 
-def _render_svg(spec: dict[str, Any], csv_path: Path, lang: str) -> str:
-    """The chart drawn by Vega with the rows of its own CSV (what the browser would fetch)."""
-    with csv_path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    spec = {**spec, "data": {"values": rows}}
-    if spec.get("width") == "container":
-        spec["width"] = 600
-    locale = json.loads(str(vega_locale(lang)))
-    return vl_convert.vegalite_to_svg(
-        spec, format_locale=locale["number"], time_format_locale=locale["time"]
-    )
+def _time_labels(svg: ET.Element) -> list[str]:
+    return [t.text or "" for g in svg.iter("g") if (g.get("class") or "").startswith("x")
+            for t in g.iter("text")]  # fmt: skip
 
 
 def test_chart_has_a_time_axis_labelled_in_the_page_language(site: Path) -> None:
-    spec = _chart_spec(site, "fi/kunta/091-helsinki/index.html", "test_monthly-test_monthly")
-    assert spec["encoding"]["x"]["field"] == "date" and spec["encoding"]["x"]["type"] == "temporal"
-    assert spec["encoding"]["x"]["axis"]["tickCount"] == {"interval": "month", "step": 1}
-    svg = _render_svg(spec, site / "data/fi/kunta/091/test_monthly.csv", "fi")
-    labels = re.findall(r"<text[^>]*>([^<]*20\d\d)</text>", svg)
+    svg = _chart_svg(site, "fi/kunta/091-helsinki/index.html", "test_monthly-test_monthly")
+    labels = _time_labels(svg)
     assert "kesäkuu 2025" in labels and "kesäkuu 2026" in labels
-    positions = {m.group(2): float(m.group(1)) for m in re.finditer(
-        r'transform="translate\(([\d.]+),[\d.]+\)"[^>]*>([^<]*20\d\d)</text>', svg)}  # fmt: skip
-    if "tammikuu 2026" in positions:  # months between the two Junes keep their place
-        assert positions["kesäkuu 2025"] < positions["tammikuu 2026"] < positions["kesäkuu 2026"]
-    single = _chart_spec(site, "fi/kunta/091-helsinki/index.html",
-                         "unemployed_jobseekers-unemployed_jobseekers")  # fmt: skip
-    assert single["spec"]["encoding"]["x"]["field"] == "period_label"  # one month: no time axis
-    svg = _render_svg(single, site / "data/fi/kunta/091/unemployed_jobseekers.csv", "fi")
-    assert re.findall(r"<text[^>]*>([^<]*2026)</text>", svg).count("kesäkuu 2026") == 3
-    yearly = _chart_spec(site, "sv/kunta/091-helsingfors/index.html", "families-family_size")
-    assert yearly["encoding"]["x"]["axis"]["tickCount"] == {"interval": "year", "step": 1}
-    svg = _render_svg(yearly, site / "data/sv/kunta/091/family_size.csv", "sv")
-    assert "2006" in svg and "2022" in svg
+    # months keep their place: May 2026 is eleven twelfths of the way from June to June
+    helsinki = next(g for g in svg.iter("g") if g.get("fill") == STYLES[0].colour)
+    june, may, next_june = (float(c.get("cx").rstrip("%")) for c in helsinki.iter("circle"))
+    assert may - june == pytest.approx((next_june - june) * 11 / 12, abs=0.1)
+    # one month alone has no time axis: it is a figure with its month in words
+    page = (site / "fi/kunta/091-helsinki/index.html").read_text(encoding="utf-8")
+    block = re.search(r'id="unemployed_jobseekers-unemployed_jobseekers".*?</article>', page,
+                      re.S).group(0)  # fmt: skip
+    assert '<span class="period">kesäkuu 2026</span>' in block and "<svg" not in block
+    yearly = _chart_svg(site, "sv/kunta/091-helsingfors/index.html", "families-family_size")
+    labels = _time_labels(yearly)
+    assert labels[0] == "2006" and "2022" in labels
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_chart_labels_are_the_same_words_as_the_tables(lang: str) -> None:
-    """Vega computes the axis and tooltip labels; they must equal fmt.period_label exactly."""
-    periods = [f"2025M{m:02d}" for m in range(1, 13)] + [f"2025Q{q}" for q in range(1, 5)]
-    texts = ChartTexts(period="p", area="a", unit="u", lang=lang)
-    template = json.loads(chart_template("line", False, 0, texts, "month"))
-    date_expr = next(t["calculate"] for t in template["transform"] if t["as"] == "date")
-    shown = []
-    for frequency, chunk in (("month", periods[:12]), ("quarter", periods[12:])):
-        spec = {
-            "data": {"values": [{"period": p, "order": i} for i, p in enumerate(chunk)]},
-            "transform": [{"calculate": date_expr, "as": "date"}, {"calculate":
-                          period_label_expr("datum.date", frequency, lang), "as": "label"}],
-            "mark": "text", "encoding": {"text": {"field": "label"},
-                                         "y": {"field": "order", "type": "ordinal"}},
-        }  # fmt: skip
-        svg = vl_convert.vegalite_to_svg(spec)
-        shown += re.findall(r"<text[^>]*>([^<]*2025)</text>", svg)
-    assert sorted(shown) == sorted(period_label(p, lang) for p in periods)
+    """The time axis names each period exactly as fmt.period_label does for the tables."""
+    for periods in ([f"2025M{m:02d}" for m in range(1, 13)], [f"2025Q{q}" for q in range(1, 5)]):
+        values = tuple(float(i) for i in range(len(periods)))  # TEST values
+        svg = ET.fromstring(line_chart(periods, [Line("TEST", values)], lang=lang, y_title="",
+                                       labelledby="s", title="TEST"))  # fmt: skip
+        labels = _time_labels(svg)
+        assert labels and set(labels) <= {period_label(p, lang) for p in periods}
+        assert period_label(periods[0], lang) in labels
 
 
 def test_sorting_in_the_package_is_chronological(tmp_path: Path) -> None:

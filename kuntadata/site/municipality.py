@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import Markup
-
 from . import fmt
 from .card import merged_municipalities, responsible_label, theme_sections
-from .charts import ChartTexts, chart_frequency, chart_template, fill_chart, vega_locale
+from .charts import ChartArea, chart_view
 from .context import Site, common
-from .downloads import chart_data_view, municipality_csv_path, status_symbols
+from .downloads import municipality_csv_path, status_symbols
 from .finance_gauge import finance_gauge
 from .gaps import data_gaps, symbol_meaning
 from .i18n import N_, gettext_for
@@ -133,7 +131,7 @@ def chart_block(
         "has_chart": False,
         "sentences": [],
         "period": "",
-        "spec": "",
+        "chart": None,
         "csv_href": "",
         "csv_name": "",
         "table": None,
@@ -157,17 +155,13 @@ def chart_block(
     block["notes"] = [
         {"symbol": s, "meaning": symbol_meaning(site, s, lang)} for s in sorted(notes)
     ]
-    if any(v is not None for v in own.values):
-        block["has_chart"] = True
-        present = [n for a, n in zip(area_codes, names, strict=True) if series[a]]
-        texts = ChartTexts(period=_("Period"), area=_("Area"), unit=unit, lang=lang)
-        kind = (dataset.meta.get("chart") or {}).get("type") or "line"
-        frequency = chart_frequency(periods)
-        template = chart_template(
-            kind, indicator.additive, indicator.decimals, texts, frequency, len(periods) == 1
-        )
-        template = chart_data_view(template, indicator.id, lang)  # rows of the shared CSV
-        block["spec"] = Markup(fill_chart(template, block["csv_href"], present))
+    block["chart"] = chart_view(
+        areas=[ChartArea(a, n, series[a]) for a, n in zip(area_codes, names, strict=True)],
+        periods=periods, title=title, unit=unit, decimals=indicator.decimals,
+        additive=indicator.additive, chart_type=(dataset.meta.get("chart") or {}).get("type")
+        or "line", lang=lang, labelledby=f"{block['id']}-summary", _=_,
+    )  # fmt: skip
+    block["has_chart"] = block["chart"] is not None
     return block, csv_path
 
 
@@ -267,8 +261,6 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[str]
             theme["finance"] = finance_gauge(site, code, lang)
     region = area.region if area else ""
     merged = merged_municipalities(site, code, lang)
-    page["has_charts"] = True
-    page["vega_locale"] = vega_locale(lang)
     page["jsonld"] = municipality_jsonld(site, code, lang, page, files)
     context = {
         "page": page,

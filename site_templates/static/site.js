@@ -1,5 +1,6 @@
-/* kuntadata: progressive enhancement only. Without JavaScript every page still shows its
-   sentences, tables and download links; this file adds the charts and the search filter. */
+/* kuntadata: progressive enhancement only. Without JavaScript every page shows its
+   sentences, charts and maps (SVG drawn at build time), tables and download links; this file
+   adds the search filter and opens the tables for printing. */
 (function () {
   "use strict";
 
@@ -43,37 +44,11 @@
     return document.querySelector("li[data-names]:not([hidden]) a");
   }
 
-  function setupCharts() {
-    var charts = document.querySelectorAll("[data-spec]");
-    if (!charts.length || typeof window.vegaEmbed !== "function") return;
-    var locale = JSON.parse(document.getElementById("vega-locale").textContent);
-    Array.prototype.forEach.call(charts, function (element) {
-      var spec = JSON.parse(document.getElementById(element.getAttribute("data-spec")).textContent);
-      if (spec.facet && element.clientWidth < 640) spec.columns = 1;  /* small multiples stack on phones */
-      window.vegaEmbed(element, spec, {
-        renderer: "svg",
-        actions: false,
-        formatLocale: locale.number,
-        timeFormatLocale: locale.time
-      }).then(function () {
-        /* The container is one role="img" named by the sentence; the drawing itself adds
-           nothing for assistive technology, and the table holds every number. */
-        var svg = element.querySelector("svg");
-        if (svg) svg.setAttribute("aria-hidden", "true");
-        element.setAttribute("data-rendered", "true");
-      }).catch(function (error) {
-        element.setAttribute("data-error", String(error));
-        element.hidden = true;  /* the sentence and the table still carry every number */
-      });
-    });
-  }
-
   window.addEventListener("beforeprint", function () {
     Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
   });
 
   document.addEventListener("DOMContentLoaded", function () {
     setupSearch();
-    setupCharts();
   });
 })();
