@@ -307,6 +307,44 @@ def serve(opts: Options, port: int) -> None:
     serve_site(opts.paths.site, port=port)
 
 
+@cli.command(name="publish-data")
+@click.option("--commit", is_flag=True, help="Then commit data/raw/ and data/changelog.csv.")
+@click.pass_obj
+def publish_data_command(opts: Options, commit: bool) -> None:
+    """The scheduled run: fetch each dataset, keep its new snapshot only if it packages.
+
+    A dataset that fails keeps its last good snapshot; the others are refreshed (and committed
+    with --commit). The summary also goes to $GITHUB_STEP_SUMMARY; exit 1 names what failed.
+    """
+    import os
+
+    from kuntadata.publish import commit_snapshots, publish_data, summary_lines, summary_markdown
+
+    if opts.offline:
+        raise click.UsageError("publish-data fetches the sources; leave out --offline")
+    _writing(opts, "fetch")
+    config, specs, areas = _load(opts, all_datasets=True)
+    unknown = sorted(set(opts.only) - {spec.id for spec in specs})
+    if unknown:
+        raise click.UsageError(f"--only: no datasets/{unknown[0]}.yaml")
+    report = publish_data(
+        opts.paths, config, specs, areas, only=opts.only, strict=opts.strict, report=click.echo
+    )
+    for line in summary_lines(report):
+        click.echo(line)
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as handle:
+            handle.write(summary_markdown(report))
+    if commit:
+        commit_snapshots(opts.paths.root, report=click.echo)
+    if not report.ok:
+        names = ", ".join(r.dataset for r in report.failed) or "the package"
+        raise click.ClickException(
+            f"publish-data: {names} failed (see above); the rest is "
+            f"{'committed' if commit else 'in data/raw/'}"
+        )
+
+
 @cli.command(name="all")
 @click.option("--base-url", default=None, help="Public base URL (GitHub Pages sets it).")
 @click.pass_context

@@ -1,11 +1,14 @@
-"""The publish workflow's steps, run locally in order, as .github/workflows/publish.yml does.
+"""The publish workflow's commands, run locally in order, as .github/workflows/publish.yml does.
 
 A fresh git repository holds what a fork's checkout holds for one dataset (site.yaml, the
 families spec, the classification and the committed families snapshot). Then, like the
-workflow: package the committed snapshots, fetch (here from the local PxWeb emulator, where
-Helsinki's 2021 families figure has become confidential), package again, commit data/raw and
-data/changelog.csv with scripts/snapshot_commit_message.py's message, package and validate
-with --strict, build the site. build.py runs as a subprocess in the repository, as in CI.
+workflow: `--strict publish-data --commit` (packages the committed snapshots, fetches from the
+local PxWeb emulator, where Helsinki's 2021 families figure has become confidential, keeps the
+new snapshot because its package validates, packages again, and commits data/raw and
+data/changelog.csv with scripts/snapshot_commit_message.py's message), then package and
+validate with --strict, status, build the site. build.py runs as a subprocess in the
+repository, as in CI. tests/test_publish_replay.py replays the workflow file itself over
+several days, with a broken source and a bare git remote.
 
 Staleness is the producer's, not a defect of the package: `--strict package validate` (the
 gate before deploying) passes although Statistics Finland has not updated table 12c1 since
@@ -69,26 +72,23 @@ def test_publish_workflow_steps_record_and_show_a_revision(tmp_path, pxweb_serve
     repo.mkdir()
     fork_checkout(repo)
 
-    step = build(repo, "--offline", "package")  # the previous release, for the changelog
-    assert step.returncode == 0, step.stderr
     pxweb_server.status_cells[("KU091", "2021", "perhlkm")] = ".."
-    step = build(repo, "fetch", env={"KUNTADATA_STATFIN_URL": pxweb_server.url})
+    head = git(repo, "rev-parse", "HEAD")
+    summary = tmp_path / "step-summary.md"
+    step = build(
+        repo,
+        "--strict",
+        "publish-data",
+        "--commit",
+        env={"KUNTADATA_STATFIN_URL": pxweb_server.url, "GITHUB_STEP_SUMMARY": str(summary)},
+    )
     assert step.returncode == 0, step.stdout + step.stderr
-    assert "1 fetched" in step.stdout
-    step = build(repo, "package", "status")
-    assert step.returncode == 0, step.stdout + step.stderr
-    assert "families: latest period 2022" in step.stdout
-
-    git(repo, "add", "data/raw", "data/changelog.csv")
-    message = subprocess.run(
-        [sys.executable, "scripts/snapshot_commit_message.py"],
-        cwd=repo, check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    (tmp_path / "message.txt").write_text(message, "utf-8")
-    git(repo, "commit", "--quiet", "--file", str(tmp_path / "message.txt"))
+    assert "publish-data: 1 refreshed, 0 kept, 0 rejected, 0 failed, 0 pending" in step.stdout
+    assert "| families | refreshed |" in summary.read_text("utf-8")
+    assert git(repo, "rev-parse", "HEAD") != head
+    message = git(repo, "log", "-1", "--format=%B")
     assert message.splitlines()[0] == "data: refresh 1 snapshot(s): families"
     assert "- statfin/families: 1 revised" in message
-    assert git(repo, "log", "-1", "--format=%B").strip() == message.strip()
     assert git(repo, "status", "--porcelain", "data/raw", "data/changelog.csv") == ""
 
     rows = list(csv.DictReader((repo / "data/changelog.csv").open(encoding="utf-8")))

@@ -3,6 +3,7 @@ workflow keeps least privilege, pins every action to a commit SHA and never over
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from workflow_runner import run_steps, shell_command
 
 WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
@@ -63,8 +65,44 @@ def test_publish_permissions_are_least_privilege() -> None:
     assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     steps = " ".join(str(s) for s in jobs["build"]["steps"])
-    assert "--offline --strict validate" in steps
+    assert "--offline --strict package validate" in steps  # a warning is not deployed
     assert "Settings → Pages" in steps
+
+
+def test_every_run_step_of_publish_stops_at_its_first_failing_command(tmp_path) -> None:
+    """Run each `run:` script as the runner would, with python, git and tee failing: every
+    step must fail, and write no output (a `sha` after a failed push would deploy it).
+
+    Without `shell: bash` the runner uses `bash -e`, where `python build.py package | tee`
+    succeeds when packaging fails: the scheduled run then committed broken data (issue 12).
+    """
+    workflow = yaml.safe_load((WORKFLOWS / "publish.yml").read_text("utf-8"))
+    assert workflow["defaults"] == {"run": {"shell": "bash"}}
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    for name in ("python", "git"):
+        (shims / name).write_text('#!/bin/sh\necho "$0 fails" >&2\nexit 3\n', "utf-8")
+        (shims / name).chmod(0o755)
+    steps = [(job, shell, step) for job, shell, step in run_steps(workflow)]
+    assert len(steps) >= 6
+    for number, (job, shell, step) in enumerate(steps):
+        if step["run"].strip().startswith("python -m pip install"):
+            continue
+        script = tmp_path / f"step{number}.sh"
+        script.write_text(step["run"], "utf-8")
+        output = tmp_path / f"output{number}"
+        output.write_text("", "utf-8")
+        env = {
+            "PATH": f"{shims}{os.pathsep}{os.environ['PATH']}",
+            "GITHUB_OUTPUT": str(output),
+            "GITHUB_STEP_SUMMARY": str(tmp_path / f"summary{number}"),
+        }
+        done = subprocess.run(
+            shell_command(shell, script), env=env, capture_output=True, text=True, cwd=tmp_path
+        )
+        label = f"{job}: {step.get('name') or step['run']}"
+        assert done.returncode != 0, label
+        assert output.read_text("utf-8") == "", label
 
 
 def test_ci_runs_the_readme_command_and_needs_nothing_else() -> None:
