@@ -1,7 +1,7 @@
 """Downloads as a reader gets them: the CSV per municipality and dataset (bytes, header,
 cells), labels.csv, the Excel workbook (sheets, cells and formats read back with openpyxl),
-and the build plumbing behind them: the on-disk Vega bundle cache, the task queue shared by
-two processes, and the old site deleted in the background.
+and the build plumbing behind them: the task queue shared by two processes, and the old
+site deleted in the background.
 
 The site is built from the small real package of tests/site_fixtures.py (Espoo, Helsinki,
 Vantaa and Kuopio, or Närpes where a Swedish-speaking municipality is needed).
@@ -22,7 +22,7 @@ import pytest
 from site_fixtures import make_project, site_config
 
 from kuntadata.errors import BuildError
-from kuntadata.site import build_site, vendor
+from kuntadata.site import build_site
 from kuntadata.site.workbook import SHEET_NAME_MAX, Sheet, _unique_sheet_names, sheet_name
 from kuntadata.site.workers import remove_in_background, run_shared, sweep
 
@@ -161,28 +161,6 @@ def test_sheet_names_fit_excel() -> None:
     sheets = [Sheet("Väestö"), Sheet("VÄESTÖ"), Sheet("y" * 40), Sheet("y" * 40)]
     _unique_sheet_names(sheets)
     assert [s.name for s in sheets] == ["Väestö", "VÄESTÖ 2", "y" * 31, "y" * 29 + " 2"]
-
-
-def test_vega_bundle_is_cached_on_disk_by_version(tmp_path, monkeypatch) -> None:
-    calls: list[str] = []
-
-    def generate(vl_version: str) -> str:
-        calls.append(vl_version)
-        return "window.vegaEmbed = function () {};\n"
-
-    monkeypatch.setenv("KUNTADATA_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(vendor.vl_convert, "javascript_bundle", generate)
-    vendor.bundle.cache_clear()
-    try:
-        assert vendor.bundle() == "window.vegaEmbed = function () {};\n"
-        cached = vendor.bundle_cache_path()
-        assert cached.parent == tmp_path and cached.read_text("utf-8") == vendor.bundle()
-        assert vendor.vl_convert.__version__ in cached.name and "6.4" in cached.name
-        vendor.bundle.cache_clear()  # a new process: read back, not generated again
-        assert vendor.bundle() == "window.vegaEmbed = function () {};\n"
-        assert calls == [vendor.VEGA_LITE_VERSION]
-    finally:
-        vendor.bundle.cache_clear()
 
 
 def test_two_processes_take_every_task_exactly_once(tmp_path: Path) -> None:

@@ -63,7 +63,6 @@ def test_every_page_of_the_url_layout_exists(site: Path) -> None:
         "fi/indikaattori/families/index.html", "fi/data/index.html",
         "fi/tietoa/index.html", "sv/saavutettavuus/index.html",
         "data/kuntadata-package.zip", "data/kunta/kuntadata-091.zip",
-        "static/vendor/vega-bundle.js", "static/vendor/LICENSES.txt",
     ]:  # fmt: skip
         assert (site / path).is_file(), path
 

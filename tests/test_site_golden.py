@@ -6,9 +6,8 @@ with ONE command from the repository root, then review the diff before committin
     python -m tests.test_site_golden
 
 (equivalently `KUNTADATA_REGEN_GOLDEN=1 python -m pytest tests/test_site_golden.py`).
-The build date is fixed, zips are written with fixed timestamps, and the vendored bundle is
-represented by its VERSIONS.txt (versions + sha256) instead of 900 KB of JavaScript. Zip
-files are compared as a text listing of their members and contents, Excel workbooks as their
+The build date is fixed and zips are written with fixed timestamps. Zip files are
+compared as a text listing of their members and contents, Excel workbooks as their
 sheets' cells (value and number format).
 """
 
@@ -34,7 +33,7 @@ from kuntadata.site import build_site
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
 MUNICIPALITIES = ("KU049", "KU091", "KU092")  # Espoo, Helsinki, Vantaa
-SKIP = {"static/vendor/vega-bundle.js"}
+SKIP: set[str] = set()
 
 
 def build_golden_site(root: Path) -> Path:

@@ -43,7 +43,6 @@ from .pages import (
     region_page,
     root_index,
 )
-from .vendor import write_vendor
 from .whatsnew import atom_feed, change_groups, whatsnew_page
 from .workbook import municipality_workbook, workbook_link
 from .workers import can_fork, run_shared, swap, sweep, temporary_name
@@ -310,7 +309,6 @@ def _site_files(site, paths, writer, envs) -> None:
     for source in sorted(static.rglob("*")) if static.exists() else []:
         if source.is_file():
             writer.write(f"static/{source.relative_to(static).as_posix()}", source.read_bytes())
-    write_vendor(writer.write)
     writer.write(".nojekyll", "")
 
 

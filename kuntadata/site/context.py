@@ -156,7 +156,6 @@ def common(
         "home_href": root + site.home_path(lang),
         "css_href": root + "static/site.css",
         "js_href": root + "static/site.js",
-        "vega_href": root + "static/vendor/vega-bundle.js",
         "primary_color": site.primary_color,
         "logo_href": root + "static/" + site.logo if site.logo else "",
         "feed_href": root + f"{lang}/feed.xml",
@@ -169,8 +168,6 @@ def common(
         "licence_href": f"https://creativecommons.org/licenses/by/4.0/deed.{lang}",
         "csv_links": [],
         "jsonld": "",
-        "has_charts": False,
-        "vega_locale": "",
     }
 
 
