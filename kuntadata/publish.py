@@ -145,7 +145,8 @@ def _judge(
             snapshot=outcome.fetched_at,
         )
     if outcome.status == "skipped":
-        return DatasetResult(spec.id, PENDING, "unverified spec, not fetched yet")
+        why = f": {outcome.cause}" if outcome.cause else ""
+        return DatasetResult(spec.id, PENDING, f"unverified spec, not fetched yet{why}")
     if outcome.status == "failed":
         cause = outcome.cause or "no snapshot"
         kept = "; kept the last good snapshot" if outcome.has_snapshot else "; no snapshot"

@@ -40,7 +40,7 @@ from kuntadata.config import load_site_config
 from kuntadata.fetch import fetch_datasets
 from kuntadata.package import AREAS_DIR
 from kuntadata.paths import ProjectPaths
-from kuntadata.publish import publish_data
+from kuntadata.publish import publish_data, summary_markdown
 from kuntadata.sources.http import HttpClient
 from kuntadata.sources.testing import realdata_dir
 from kuntadata.spec import load_dataset_specs
@@ -281,6 +281,39 @@ def test_a_repository_left_broken_by_the_old_workflow_is_repaired(
     assert report.ok and not report.package_problem
     assert b"Atlantis" not in (paths.raw / "files" / TURNOUT / "data.csv").read_bytes()
     assert (paths.package / f"{TURNOUT}.csv").exists()
+
+
+def test_a_spec_that_no_longer_matches_the_source_fails_the_run(
+    tmp_path, monkeypatch, pxweb_server
+) -> None:
+    """The source answered: `failed`, named as a spec mismatch, the snapshot kept (issue 12.8)."""
+    root = tmp_path / "fork"
+    (root / "datasets").mkdir(parents=True)
+    text = (REPO / "datasets/families.yaml").read_text("utf-8")
+    (root / "datasets/families.yaml").write_text(
+        text.replace("select: perhlkm", "select: perhlkmx"), "utf-8"
+    )
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    for tree in ("data/raw/classification", "data/raw/statfin/families"):
+        shutil.copytree(REPO / tree, root / tree)
+    before = (root / "data/raw/statfin/families/provenance.json").read_bytes()
+    paths = ProjectPaths(root)
+    config = load_site_config(paths.site_config)
+    specs = load_dataset_specs(paths.datasets)
+    areas = load_areas(paths.raw / AREAS_DIR)
+    client = HttpClient(sleep=lambda s: None)
+    monkeypatch.setenv("KUNTADATA_STATFIN_URL", pxweb_server.url)
+    report = publish_data(paths, config, specs, areas, client=client, report=lambda s: None)
+    (result,) = report.results
+    assert (result.dataset, result.status) == ("families", "failed")
+    assert result.detail == "spec no longer matches the source; kept the last good snapshot"
+    assert "'perhlkmx' is not a value of" in result.problem
+    assert not report.ok
+    markdown = summary_markdown(report)
+    assert "| families | **failed** |" in markdown
+    assert "Spec no longer matches the source: families." in markdown
+    assert "No source answered" not in markdown
+    assert (root / "data/raw/statfin/families/provenance.json").read_bytes() == before
 
 
 def _spec_path(spec: Path) -> str:
