@@ -200,17 +200,18 @@ def test_a_real_month_reads_as_words_on_cards_sentences_and_tables(site: Path) -
     assert f"sijalla {rank} / {len(values)} kunnasta, joista on tieto" in fi_card
     fi = block_text(site, "fi/kunta/091-helsinki/index.html",
                     "unemployed_jobseekers-unemployed_jobseekers")  # fmt: skip
-    assert ("Helsinki, kesäkuu 2026: työttömät työnhakijat oli 52 578 henkeä; vertailulukua "
-            "ajalta kesäkuu 2025 ei ole.") in fi  # fmt: skip
+    assert ("Työttömät työnhakijat (Helsinki, kesäkuu 2026): 52 578 henkeä; vuotta aiempaa "
+            "vertailulukua (kesäkuu 2025) ei ole.") in fi  # fmt: skip
     assert "Koko maa · kesäkuu 2026" in fi  # the chart's subtitle
     assert "Ajanjakso Helsinki Uusimaa Koko maa kesäkuu 2026 52 578" in fi  # the table
     sv = block_text(site, "sv/kunta/091-helsingfors/index.html",
                     "unemployed_jobseekers-unemployed_jobseekers")  # fmt: skip
-    assert "Helsingfors, juni 2026: arbetslösa arbetssökande var 52 578 personer" in sv
+    assert "Arbetslösa arbetssökande (Helsingfors, juni 2026): 52 578 personer; det finns " \
+        "ingen siffra för ett år tidigare (juni 2025) att jämföra med." in sv  # fmt: skip
     en = block_text(site, "en/kunta/091-helsinki/index.html",
                     "unemployed_jobseekers-unemployed_jobseekers")  # fmt: skip
-    assert "Unemployed job seekers in Helsinki was 52,578 persons in June 2026; there is no " \
-        "figure for June 2025 to compare with." in en  # fmt: skip
+    assert "Unemployed job seekers (Helsinki, June 2026): 52,578 persons; there is no figure " \
+        "for a year earlier (June 2025) to compare with." in en  # fmt: skip
     csv_text = (site / "data/fi/kunta/091/unemployed_jobseekers.csv").read_text(encoding="utf-8")
     assert "KU091,Helsinki,2026M06,unemployed_jobseekers" in csv_text  # machine-readable code
 
@@ -219,14 +220,14 @@ def test_monthly_change_is_against_the_same_month_a_year_earlier(site: Path) -> 
     fi_card = card_text(site, "fi/kunta/091-helsinki/index.html", "test_monthly-test_monthly")
     assert "Ajanjakso kesäkuu 2026 Muutos vuodessa +2,1 % (vrt. kesäkuu 2025)" in fi_card
     fi = block_text(site, "fi/kunta/091-helsinki/index.html", "test_monthly-test_monthly")
-    assert ("Helsinki, kesäkuu 2026: testiluku (TESTI) oli 1 021 henkeä, 2,1 % enemmän kuin "
-            "vuotta aiemmin (kesäkuu 2025).") in fi  # fmt: skip
-    assert "Vertailualue koko maa: 1,0 % vähemmän kuin vuotta aiemmin." in fi  # 4 950 vs 5 000
-    assert "14,9" not in fi and "1,0 % enemmän" not in fi  # never against May
+    assert ("Testiluku (TESTI) (Helsinki, kesäkuu 2026): 1 021 henkeä, kasvua 2,1 % vuotta "
+            "aiemmasta (kesäkuu 2025).") in fi  # fmt: skip
+    assert "Koko maa: 4 950 henkeä, laskua 1,0 % vuotta aiemmasta." in fi  # 4 950 vs 5 000
+    assert "14,9" not in fi and "kasvua 1,0 %" not in fi  # never against May
     en = block_text(site, "en/kunta/091-helsinki/index.html", "test_monthly-test_monthly")
-    assert ("Test figure (TEST) in Helsinki was 1,021 persons in June 2026, 2.1 % higher than "
-            "a year earlier (June 2025).") in en  # fmt: skip
-    assert "In the whole country it was 1.0 % lower than a year earlier." in en
+    assert ("Test figure (TEST) (Helsinki, June 2026): 1,021 persons, up 2.1 % from a year "
+            "earlier (June 2025).") in en  # fmt: skip
+    assert "Whole country: 4,950 persons, down 1.0 % from a year earlier." in en
     sv_card = card_text(site, "sv/kunta/091-helsingfors/index.html", "test_monthly-test_monthly")
     assert "+2,1 % (jämfört med juni 2025)" in sv_card
     table = block_text(site, "fi/kunta/091-helsinki/index.html", "test_monthly-test_monthly")
@@ -235,8 +236,8 @@ def test_monthly_change_is_against_the_same_month_a_year_earlier(site: Path) -> 
 
 def test_quarters_read_as_words_and_compare_with_the_same_quarter(site: Path) -> None:
     fi = block_text(site, "fi/kunta/091-helsinki/index.html", "test_quarterly-test_quarterly")
-    assert ("Helsinki, 3. neljännes 2025: testiluku (TESTI) oli 190 henkeä, 5,0 % vähemmän "
-            "kuin vuotta aiemmin (3. neljännes 2024).") in fi  # fmt: skip
+    assert ("Testiluku (TESTI) (Helsinki, 3. neljännes 2025): 190 henkeä, laskua 5,0 % vuotta "
+            "aiemmasta (3. neljännes 2024).") in fi  # fmt: skip
     assert "Koko maa · 3. neljännes 2024 – 3. neljännes 2025" in fi
     sv = card_text(site, "sv/kunta/091-helsingfors/index.html", "test_quarterly-test_quarterly")
     assert "Period 3:e kvartalet 2025" in sv and "−5,0 % (jämfört med 3:e kvartalet 2024)" in sv

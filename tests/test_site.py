@@ -68,20 +68,33 @@ def test_every_page_of_the_url_layout_exists(site: Path) -> None:
 
 
 def test_municipality_page_sentence_has_real_figures_and_direction(site: Path) -> None:
+    """Title and area stand as labels in their dictionary form ("Perheitä (Helsinki, 2022):"),
+    so neither Finnish nor Swedish has to inflect them and English needs no article."""
     fi = text_of(read(site, "fi/kunta/091-helsinki/index.html"))
     # Helsinki 2024 684 018 → 2025 694 392 (+1.5 %); whole country 5 635 971 → 5 652 881
     assert (
-        f"Helsinki: väkiluku kasvoi 1,5{NBSP}% vuonna 2025 ja oli 694{NBSP}392{NBSP}henkeä." in fi
+        f"Väkiluku (Helsinki, 2025): 694{NBSP}392{NBSP}henkeä, kasvua 1,5{NBSP}% edellisestä "
+        "vuodesta." in fi
     )
-    assert f"Vertailualue koko maa: kasvoi 0,3{NBSP}%." in fi
+    assert f"Koko maa: 5{NBSP}652{NBSP}881{NBSP}henkeä, kasvua 0,3{NBSP}%." in fi
+    assert "Vertailualue" not in fi and "kasvoi" not in fi
+    sv = text_of(read(site, "sv/kunta/091-helsingfors/index.html"))
+    assert (
+        f"Folkmängd (Helsingfors, 2025): 694{NBSP}392{NBSP}personer, en ökning med 1,5{NBSP}% "
+        "från föregående år." in sv
+    )
+    assert f"Hela landet: 5{NBSP}652{NBSP}881{NBSP}personer, en ökning med 0,3{NBSP}%." in sv
     en = text_of(read(site, "en/kunta/297-kuopio/index.html"))
     # Kuopio families 2021 31 913 → 2022 32 041; North Savo fell; whole country fell
-    assert f"Number of families in Kuopio grew by 0.4{NBSP}% in 2022 to 32,041{NBSP}families." in en
+    assert (
+        f"Number of families (Kuopio, 2022): 32,041{NBSP}families, up 0.4{NBSP}% from the "
+        "previous year." in en
+    )
     # The fixture's areas table lists Kuopio alone in North Savo: an area covering exactly
     # the same municipalities is left out of the comparison (areas_view.related).
     kuopio = read(site, "en/kunta/297-kuopio/index.html").split('id="families-families"')[1]
     assert '<p class="subtitle">Kuopio, Whole country · 2006–2022</p>' in kuopio
-    assert "Average family size in Kuopio did not change in 2022" in en
+    assert "Average family size (Kuopio, 2022): " in en and "unchanged from the previous" in en
 
 
 def test_headline_figures_show_value_period_changes_and_rank(site: Path) -> None:
@@ -94,7 +107,7 @@ def test_headline_figures_show_value_period_changes_and_rank(site: Path) -> None
 def test_missing_rows_are_said_in_words_never_a_blank_chart(site: Path) -> None:
     html = read(site, "en/kunta/297-kuopio/index.html")
     block = html.split('id="population-population"')[1].split("</article>")[0]
-    assert "No data: Population has not been fetched for this municipality." in block
+    assert "Population (Kuopio): no data, not fetched for this municipality." in block
     assert "data-spec" not in block and "<table" not in block
     assert not (site / "data/kunta/297/297-kuopio-population.csv").exists()
 
@@ -108,8 +121,8 @@ def test_status_symbol_shows_the_reason(tmp_path: Path) -> None:
     build_site(paths, site_config(), built_at=BUILT)
     page = text_of(read(paths.site, "en/kunta/297-kuopio/index.html"))
     assert (
-        "There is no figure for number of families in Kuopio for 2022: data not available, "
-        "too uncertain to be presented, or confidential." in page
+        "Number of families (Kuopio, 2022): no figure; data not available, too uncertain to be "
+        "presented, or confidential." in page
     )
     with (paths.site / "data/kunta/297/297-kuopio-families.csv").open(encoding="utf-8") as handle:
         row = next(r for r in csv.DictReader(handle) if r["period"] == "2022")

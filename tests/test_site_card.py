@@ -166,9 +166,9 @@ def block_text(site: Path, path: str, block_id: str) -> str:
 @pytest.mark.parametrize(
     ("path", "own", "other"),
     [
-        ("fi/kunta/091-helsinki/", "Vastuu: kunta", "Vastuu: muu"),
-        ("sv/kunta/091-helsingfors/", "Ansvar: kommunen", "Ansvar: annan"),
-        ("en/kunta/091-helsinki/", "Responsible: municipality", "Responsible: other"),
+        ("fi/kunta/091-helsinki/", "Vastuu: kunta", "Vastuu: ei yksittäisen viranomaisen"),
+        ("sv/kunta/091-helsingfors/", "Ansvar: kommunen", "Ansvar: ingen enskild myndighet"),
+        ("en/kunta/091-helsinki/", "Responsible: municipality", "Responsible: no single authority"),
     ],
 )
 def test_each_indicator_says_who_is_responsible(
@@ -215,7 +215,7 @@ def test_position_among_all_and_among_similar_size(site: Path) -> None:
     ) in text
     assert "Municipalities of similar size: Helsinki had 694,392 residents in 2025" in text
     fi = text_of(site, "fi/kunta/091-helsinki/index.html")
-    assert "Samankokoiset kunnat: kunnassa Helsinki oli 694 392 asukasta vuonna 2025" in fi
+    assert "Samankokoiset kunnat: Helsinki – 694 392 asukasta vuonna 2025" in fi
     assert "Tilastokeskuksen kuntakokoluokituksessa (alle 2 000 asukasta, 2 000–4 999" in fi
     assert (
         f"Sijoitus (2022, suurin ensin): sijalla {order.index('KU091') + 1} / {len(values)} "
@@ -251,7 +251,7 @@ def test_indicator_page_has_a_static_map_of_the_scope(site: Path) -> None:
     assert f'fill="{NO_DATA_FILL}" stroke="#4d4d4d"/></svg>ei tietoa</li>' in legend
     text = text_of(site, "fi/indikaattori/families/index.html")
     assert "© Maanmittauslaitos, CC BY 4.0" in text
-    assert "Pertunmaa liitettiin kuntaan Mäntyharju vuonna 2025" in text
+    assert "Pertunmaa → Mäntyharju (kuntaliitos 2025)" in text
 
 
 def test_whole_finland_topology_is_small_and_dissolves_pertunmaa() -> None:
@@ -294,7 +294,7 @@ def test_finance_gauge_with_a_test_package(tmp_path: Path) -> None:
 
 def test_merged_municipality_says_so_and_keeps_old_rows_apart(site: Path) -> None:
     text = text_of(site, "fi/kunta/507-mantyharju/index.html")
-    assert "Pertunmaa (588) liitettiin kuntaan Mäntyharju vuonna 2025." in text
+    assert "Pertunmaa (588) → Mäntyharju (kuntaliitos 2025)." in text
     pertunmaa = [r for r in family_rows({"KU588"}) if r["area"] == "KU588"]
     latest = max((r for r in pertunmaa if r["indicator"] == "families"), key=lambda r: r["period"])
     value = f"{int(float(latest['value'])):,}".replace(",", " ")
@@ -449,10 +449,10 @@ def test_size_classes_use_the_current_statfin_population(tmp_path: Path) -> None
     ) in text
     kuopio = peers_explanation(site, "KU297", "fi").replace(NBSP, " ")
     population_2009 = f"{int(sotkanet['KU297']):,}".replace(",", " ")
-    assert f"kunnassa Kuopio oli {population_2009} asukasta vuonna 2009" in kuopio
+    assert f"Kuopio – {population_2009} asukasta vuonna 2009" in kuopio
     assert (
-        "Tilastokeskuksen väkilukua kunnalle Kuopio ei ole näissä tiedoissa, joten sen "
-        "kokoluokka perustuu vuoden 2009 lukuun lähteestä THL, Sotkanet.fi."
+        "Tilastokeskuksen väkilukua (Kuopio) ei ole näissä tiedoissa, joten kokoluokka "
+        "perustuu vuoden 2009 lukuun (lähde: THL, Sotkanet.fi)."
     ) in kuopio
     dataset = site.package.dataset("population")
     card = headline(site, dataset, dataset.indicators[0], "KU091", "fi")

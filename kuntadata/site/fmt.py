@@ -16,8 +16,6 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from .i18n import pgettext_for
-
 BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 D3_LOCALES = {"fi": "fi-FI", "sv": "sv-SE", "en": "en-GB"}
 MINUS = "\u2212"
@@ -226,13 +224,6 @@ def iso_date(value: str | date | datetime | None) -> str:
     return value.isoformat()[:10]
 
 
-def lower_first(text: str) -> str:
-    """`Väkiluku` → `väkiluku` for mid-sentence use, but leave `EU-maat` and `HVA` alone."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
-
-
 def direction(fraction: float) -> str:
     """grew / fell / same, judged at the precision the reader sees (one decimal of a percent)."""
     if fraction == 0:
@@ -250,6 +241,15 @@ def change_text(fraction: float, lang: str) -> str:
 _LESS_THAN = {"fi": f"alle 0,1{NBSP}%", "sv": f"under 0,1{NBSP}%", "en": f"less than 0.1{NBSP}%"}
 
 
+# --- sentences ----------------------------------------------------------------------------
+# Every sentence starts with the indicator's title and the area's name as labels, followed by
+# a colon: "Perheitä (Helsinki, 2022): 161 417 perhettä, kasvua 0,4 % edellisestä vuodesta."
+# Finnish and Swedish would otherwise have to inflect both (a title such as "Perheitä" or
+# "Työttömät työnhakijat" cannot be the subject of "kasvoi"/"oli", and "kuntaan Mäntyharju"
+# is not Finnish), and English needs "the" before some names ("the City of Helsinki").
+# Names and titles therefore always stand in their dictionary form, in every language.
+
+
 def main_sentence(
     _: Gettext,
     *,
@@ -261,25 +261,30 @@ def main_sentence(
     lang: str,
     earlier: str = "",
 ) -> str:
-    """The municipality's sentence: direction in words, the change and the latest value.
+    """The municipality's sentence: the latest value and its change, in words.
 
     `period` is the label the reader sees. For a month or a quarter pass `earlier` (the label
     of the same period a year before): the sentence then says the change is against it,
-    because "grew by 2 % in June" would read as a change from May.
+    because "up 2 % in June" would read as a change from May.
     """
-    words = {"area": area, "title": title, "title_lower": lower_first(title)}
-    words.update(period=period, value=value, earlier=earlier)
+    words = {"area": area, "title": title, "period": period, "value": value, "earlier": earlier}
     if earlier:
         return _sub_annual_sentence(_, words, fraction, lang)
     if fraction is None:
-        return _("{title} in {area} was {value} in {period}.").format(**words)
+        return _("{title} ({area}, {period}): {value}.").format(**words)
     words["change"] = change_text(fraction, lang)
     kind = direction(fraction)
     if kind == "up":
-        return _("{title} in {area} grew by {change} in {period} to {value}.").format(**words)
+        return _("{title} ({area}, {period}): {value}, up {change} from the previous year.").format(
+            **words
+        )
     if kind == "down":
-        return _("{title} in {area} fell by {change} in {period} to {value}.").format(**words)
-    return _("{title} in {area} did not change in {period}: it was {value}.").format(**words)
+        return _(
+            "{title} ({area}, {period}): {value}, down {change} from the previous year."
+        ).format(**words)
+    return _("{title} ({area}, {period}): {value}, unchanged from the previous year.").format(
+        **words
+    )
 
 
 def _sub_annual_sentence(
@@ -287,23 +292,21 @@ def _sub_annual_sentence(
 ) -> str:
     if fraction is None:
         return _(
-            "{title} in {area} was {value} in {period}; there is no figure for {earlier} to "
-            "compare with."
+            "{title} ({area}, {period}): {value}; there is no figure for a year earlier "
+            "({earlier}) to compare with."
         ).format(**words)
     words["change"] = change_text(fraction, lang)
     kind = direction(fraction)
     if kind == "up":
         return _(
-            "{title} in {area} was {value} in {period}, {change} higher than a year earlier "
-            "({earlier})."
+            "{title} ({area}, {period}): {value}, up {change} from a year earlier ({earlier})."
         ).format(**words)
     if kind == "down":
         return _(
-            "{title} in {area} was {value} in {period}, {change} lower than a year earlier "
-            "({earlier})."
+            "{title} ({area}, {period}): {value}, down {change} from a year earlier ({earlier})."
         ).format(**words)
     return _(
-        "{title} in {area} was {value} in {period}, the same as a year earlier ({earlier})."
+        "{title} ({area}, {period}): {value}, unchanged from a year earlier ({earlier})."
     ).format(**words)
 
 
@@ -317,31 +320,27 @@ def comparison_sentence(
     lang: str,
     yearly: bool = True,
 ) -> str:
-    """One comparison clause for the region or the country, same period as the municipality;
-    for a month or quarter (`yearly=False`) the change is against a year earlier, in words."""
+    """One comparison for the region, county or country, same period as the municipality's
+    sentence before it: "Uusimaa: 1 234 perhettä, kasvua 0,6 %." For a month or quarter
+    (`yearly=False`) the change is said against a year earlier, in words."""
     words = {"area": area, "period": period, "value": value}
     if not value:
-        if not yearly:
-            p_ = pgettext_for(lang)
-            return p_("month or quarter", "For {area} there is no figure for {period}.").format(
-                **words
-            )
-        return _("For {area} there is no figure for {period}.").format(**words)
+        return _("{area}: no figure for {period}.").format(**words)
     if fraction is None:
-        return _("In {area} it was {value}.").format(**words)
+        return _("{area}: {value}.").format(**words)
     words["change"] = change_text(fraction, lang)
     kind = direction(fraction)
     if not yearly:
         if kind == "up":
-            return _("In {area} it was {change} higher than a year earlier.").format(**words)
+            return _("{area}: {value}, up {change} from a year earlier.").format(**words)
         if kind == "down":
-            return _("In {area} it was {change} lower than a year earlier.").format(**words)
-        return _("In {area} it was the same as a year earlier.").format(**words)
+            return _("{area}: {value}, down {change} from a year earlier.").format(**words)
+        return _("{area}: {value}, unchanged from a year earlier.").format(**words)
     if kind == "up":
-        return _("In {area} it grew by {change}.").format(**words)
+        return _("{area}: {value}, up {change}.").format(**words)
     if kind == "down":
-        return _("In {area} it fell by {change}.").format(**words)
-    return _("In {area} it did not change.").format(**words)
+        return _("{area}: {value}, down {change}.").format(**words)
+    return _("{area}: {value}, unchanged.").format(**words)
 
 
 def missing_sentence(
@@ -352,20 +351,10 @@ def missing_sentence(
     period: str,
     reason: str,
     fetched: bool,
-    lang: str = "",
-    yearly: bool = True,
 ) -> str:
-    """Honest text when the latest figure is not there: a status symbol, or no rows at all."""
-    words = {"area": area, "title": title, "title_lower": lower_first(title)}
-    words.update(period=period, reason=reason)
+    """Honest text when the latest figure is not there: a status symbol, or no rows at all.
+    The period stands as a label in parentheses, so a year and a month read alike."""
+    words = {"area": area, "title": title, "period": period, "reason": reason}
     if not fetched:
-        return _("No data: {title} has not been fetched for this municipality.").format(**words)
-    if not yearly and lang:
-        p_ = pgettext_for(lang)
-        return p_(
-            "month or quarter",
-            "There is no figure for {title_lower} in {area} for {period}: {reason}.",
-        ).format(**words)
-    return _("There is no figure for {title_lower} in {area} for {period}: {reason}.").format(
-        **words
-    )
+        return _("{title} ({area}): no data, not fetched for this municipality.").format(**words)
+    return _("{title} ({area}, {period}): no figure; {reason}.").format(**words)

@@ -127,6 +127,7 @@ def chart_block(
         "updated": fmt.long_date(dataset.meta.get("updated"), lang),
         "indicator_href": root + site.indicator_path(lang, indicator.id),
         "responsible": responsible_label(indicator.responsible, lang),
+        "responsible_href": root + site.section_path(lang, "about") + "#responsibility",
         "position": position_text(site, dataset, indicator, code, lang),
         "has_chart": False,
         "sentences": [],
@@ -167,7 +168,11 @@ def chart_block(
 
 def _sentences(site, lang, indicator, area_codes, names, series, latest) -> list[str]:
     """The municipality's sentence and one per comparison area, all for `latest`; a month or
-    quarter is compared with the same month or quarter a year earlier, and says so."""
+    quarter is compared with the same month or quarter a year earlier, and says so.
+
+    Names stand as labels in their dictionary form ("Koko maa: …", "Helsingin kaupunki: …"),
+    so no language has to inflect them (see the sentence notes in fmt.py).
+    """
     _ = gettext_for(lang)
     title = pick(indicator.title, lang)
     unit = pick(indicator.unit, lang)
@@ -180,7 +185,7 @@ def _sentences(site, lang, indicator, area_codes, names, series, latest) -> list
         reason = symbol_meaning(site, own.status[index], lang)
         return [
             fmt.missing_sentence(_, area=names[0], title=title, period=label, reason=reason,
-                                 fetched=True, lang=lang, yearly=yearly)
+                                 fetched=True)
         ]  # fmt: skip
 
     def shown(v: float | None) -> str:
@@ -193,9 +198,11 @@ def _sentences(site, lang, indicator, area_codes, names, series, latest) -> list
         fmt.main_sentence(_, area=names[0], title=title, period=label, value=shown(value),
                           fraction=fraction, lang=lang, earlier=earlier_label)
     ]  # fmt: skip
+    said = {names[0]}
     for code, name in zip(area_codes[1:], names[1:], strict=True):
-        if code == "SSS":
-            name = _("the whole country")  # mid-sentence: "in the whole country"
+        if name in said:
+            continue  # Åland is both the region and the "county" (HVA91): said once
+        said.add(name)
         other = series[code]
         other_value = other.value_at(latest) if other else None
         other_fraction = fmt.change(other_value, other.value_at(earlier)) if other else None

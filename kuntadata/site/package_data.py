@@ -84,7 +84,17 @@ class Dataset:
     ranks: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def text(self, key: str, lang: str) -> str:
+        """A text of the dataset in `lang`. The producer's own table title is given only in
+        the languages the producer wrote it in (StatFin has no Swedish title for 11re and only
+        a Finnish one for many tables), so it is left out rather than shown in another
+        language; texts of the spec fall back as `pick` does."""
+        if key in PRODUCER_TEXTS:
+            texts = self.meta.get(key)
+            return texts.get(lang, "") if isinstance(texts, dict) else ""
         return pick(self.meta.get(key), lang)
+
+
+PRODUCER_TEXTS = ("table_title",)
 
 
 @dataclass

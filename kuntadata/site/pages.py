@@ -166,6 +166,7 @@ def indicator_page(
             "dataset": dataset.text("title", lang),
             "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),
             "responsible": responsible_label(indicator.responsible, lang),
+            "responsible_href": root + site.section_path(lang, "about") + "#responsibility",
         },
         "map": indicator_map(
             site, indicator, lang, title, fmt.period_label(period, lang), map_values
@@ -198,12 +199,26 @@ def content_page(
     text = re.sub(r"\{(\w+)\}", lambda m: literal.get(m.group(1), m.group(0)), markdown)
     title_match = re.search(r"^#\s+(.+)$", text, re.M)
     title = title_match.group(1).strip() if title_match else section
-    body = _MARKDOWN.render(text)
+    body = _heading_ids(_MARKDOWN.render(text))
     path = site.section_path(lang, section)
     page = common(site, lang, path, title, {x: site.section_path(x, section) for x in
                                             site.languages})  # fmt: skip
     page["heading"] = ""  # the Markdown carries its own <h1>
     return {"page": page, "body": Markup(body)}
+
+
+_HEADING_ID = re.compile(r"<h([1-6])>(.*?)\s*\{#([a-z][a-z0-9-]*)\}</h\1>")
+
+
+def _heading_ids(html: str) -> str:
+    """`## Vastuu {#responsibility}` → `<h2 id="responsibility">Vastuu</h2>`: the same anchor
+    in every language, so pages link to one explanation whatever the heading says."""
+
+    def with_id(match: re.Match[str]) -> str:
+        level, text, anchor = match.groups()
+        return f'<h{level} id="{anchor}">{text}</h{level}>'
+
+    return _HEADING_ID.sub(with_id, html)
 
 
 def not_found_page(site: Site) -> dict[str, Any]:
