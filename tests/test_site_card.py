@@ -1,10 +1,11 @@
-"""The full municipality card: responsibility, every theme, peers, map, gaps, finance gauge,
-mergers. Each test reads a built page (or its files) and checks what a reader sees.
+"""The full municipality card: responsibility, every theme, peers, map, gaps, mergers. Each
+test reads a built page (or its files) and checks what a reader sees (the finance gauge:
+tests/test_finance_criteria.py).
 
 The package is tests/site_fixtures.py's real one (Espoo, Helsinki, Vantaa, Kuopio) plus
 Mäntyharju and the abolished Pertunmaa (real 12c1 family rows), the real MML boundaries, and
-three clearly marked TEST INPUTS: one `x-pending` spec, one confidential cell (`..`) and a
-self-made `municipal_finances` dataset for the finance gauge. The size-class tests use the
+two clearly marked TEST INPUTS: one `x-pending` spec and one confidential cell (`..`). The
+size-class tests use the
 recorded whole-country files: StatFin 11re population 2025 and THL Sotkanet 127 for 2009
 (tests/fixtures/); the rank test marks cells confidential (`..`), it adds no numbers.
 """
@@ -61,12 +62,6 @@ PENDING = {  # TEST INPUT: a spec with no data yet, as package.py records it
                     "title": {"fi": "Kodin ulkopuolelle sijoitetut", "sv": "Placerade utom hemmet",
                               "en": "Placed outside the home"}}],
 }  # fmt: skip
-FINANCE_ROWS = [  # TEST INPUT: self-made key figures, NOT real statistics
-    ("KU091", "2022", "group_annual_margin_per_resident", "-12"),
-    ("KU091", "2023", "group_annual_margin_per_resident", "-40"),
-    ("KU091", "2023", "group_relative_indebtedness", "35.5"),
-    ("KU091", "2022", "group_relative_indebtedness", "30.0"),
-]
 
 
 def _rewrite_csv(path: Path, edit: Any) -> None:
@@ -80,8 +75,8 @@ def _rewrite_csv(path: Path, edit: Any) -> None:
         writer.writerows(rows)
 
 
-def card_project(root: Path, *, finances: bool = False) -> Any:
-    """The fixture package + Pertunmaa, boundaries, pending spec, one `..` cell (and finances)."""
+def card_project(root: Path) -> Any:
+    """The fixture package + Pertunmaa, boundaries, pending spec, one `..` cell."""
     paths = make_project(root, municipalities=CARD_MUNICIPALITIES)
     package = paths.package
     _rewrite_csv(package / "areas.csv", lambda rows: rows + read_areas({"KU588"})[-1:])
@@ -106,36 +101,8 @@ def card_project(root: Path, *, finances: bool = False) -> Any:
         "x-code-property": "NATCODE",
     })  # fmt: skip
     descriptor["x-pending"] = [PENDING]
-    if finances:
-        descriptor["resources"].append(_finance_resource(package))
     (package / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False))
     return paths
-
-
-def _finance_resource(package: Path) -> dict[str, Any]:
-    with (package / "municipal_finances.csv").open("w", encoding="utf-8", newline="") as handle:
-        handle.write("area,period,indicator,value,status\n")
-        handle.writelines(",".join(row) + ",\n" for row in FINANCE_ROWS)
-    unit = {"fi": "euroa/asukas", "sv": "euro/invånare", "en": "euros per resident"}
-    percent = {"fi": "%", "sv": "%", "en": "%"}
-    indicators = [
-        {"id": "group_annual_margin_per_resident", "title": {"fi": "Vuosikate (TESTI)",
-         "sv": "Årsbidrag (TEST)", "en": "Annual margin (TEST)"}, "unit": unit, "decimals": 0,
-         "responsible": "municipality", "additive": False},
-        {"id": "group_relative_indebtedness", "title": {"fi": "Velkaantuneisuus (TESTI)",
-         "sv": "Skuldsättning (TEST)", "en": "Indebtedness (TEST)"}, "unit": percent,
-         "decimals": 1, "responsible": "municipality", "additive": False},
-    ]  # fmt: skip
-    return {
-        "name": "municipal_finances", "path": "municipal_finances.csv", "type": "table",
-        "licenses": [CC_BY],
-        "x-kuntadata": {"dataset": "municipal_finances", "theme": "economy",
-                        "title": {"fi": "TESTI", "sv": "TEST", "en": "TEST"},
-                        "attribution": {"fi": "Testiaineisto", "sv": "Testdata",
-                                        "en": "Test input"},
-                        "indicators": indicators, "dimensions": [],
-                        "chart": {"type": "line", "indicators": []}},
-    }  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -269,27 +236,6 @@ def test_whole_finland_topology_is_small_and_dissolves_pertunmaa() -> None:
             used[ref if ref >= 0 else ~ref] = used.get(ref if ref >= 0 else ~ref, 0) + 1
     assert max(used.values()) == 2  # a border is stored once and drawn by both neighbours
     assert len(json.dumps(topology, separators=(",", ":"))) < 70_000
-
-
-def test_finance_gauge_says_it_needs_the_key_figures(site: Path) -> None:
-    text = text_of(site, "fi/kunta/091-helsinki/index.html")
-    assert "Talousmittari tarvitsee kuntien avainluvut" in text
-
-
-def test_finance_gauge_with_a_test_package(tmp_path: Path) -> None:
-    paths = card_project(tmp_path, finances=True)
-    build_site(paths, site_config(), built_at=BUILT)
-    text = text_of(paths.site, "fi/kunta/091-helsinki/index.html")
-    gauge = section(text, "Kuntatalous: kuntalain arviointimenettelyn kriteerit", "Testiaineisto")
-    assert "Arviointikriteerit, 2023" in gauge and "Arviointikriteerit, 2022" in gauge
-    margin_2023 = section(gauge, "Arviointikriteerit, 2023", "Arviointikriteerit, 2022")
-    assert "Kuntakonsernin vuosikate on negatiivinen. −40 euroa/asukas 0 euroa/asukas täyttyy" \
-        in margin_2023  # fmt: skip
-    assert "vähintään 50 prosenttia. 35,5 % 50,0 % ei täyty" in margin_2023
-    assert "Kuntalaki (410/2015) 118 § 3 mom. 1 kohta" in margin_2023
-    assert "ei arvioitavissa tilastoista" in margin_2023  # the deficit deadline criterion
-    assert "ei tietoa" in margin_2023  # tax rate: no data, never read as met
-    assert "vain suuntaa antava" in gauge  # limits not yet verified against the law in force
 
 
 def test_merged_municipality_says_so_and_keeps_old_rows_apart(site: Path) -> None:
