@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Fault benchmark: the fetch stage against each fault of the local PxWeb emulator.
 
-For every fault mode of `tests/pxweb_server.py` (429, 503, slow, truncated, html,
-changed_codes) and for "source down" (a closed port on 127.0.0.1), a temporary project that
-already holds a good snapshot of `families` (table 12c1, the real PX file) fetches again:
+For every fault mode of the PxWeb emulator, `kuntadata.sources.statfin.testing` (429, 503,
+slow, truncated, html, changed_codes) and for "source down" (a closed port on 127.0.0.1), a
+temporary project that already holds a good snapshot of `families` (table 12c1, the real PX
+file) fetches again:
 
 - `once`: the fault hits the first data query only (a passing hiccup the retries must ride out);
 - `always`: the fault hits every call (the source is broken for the whole run).
@@ -33,10 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "tests")]
+sys.path[:0] = [str(REPO), str(REPO / "tests")]  # tests/project.py
 
 from project import make_project, tree  # noqa: E402
-from pxweb_server import FAULT_MODES, PxWebServer  # noqa: E402
 
 from kuntadata.areas import load_areas  # noqa: E402
 from kuntadata.config import load_site_config  # noqa: E402
@@ -44,8 +44,9 @@ from kuntadata.fetch import fetch_datasets  # noqa: E402
 from kuntadata.package import AREAS_DIR  # noqa: E402
 from kuntadata.paths import ProjectPaths  # noqa: E402
 from kuntadata.sources.http import HttpClient  # noqa: E402
+from kuntadata.sources.statfin.testing import FAULT_MODES, PxWebServer  # noqa: E402
+from kuntadata.sources.statfin.tidy import tidy_statfin  # noqa: E402
 from kuntadata.spec import load_dataset_specs  # noqa: E402
-from kuntadata.tidy import tidy_statfin  # noqa: E402
 
 DATASET = "families"
 SOURCE_DOWN = "source down"

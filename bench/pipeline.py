@@ -31,7 +31,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "scripts")]
 
 from project import make_project  # noqa: E402
-from pxweb_server import PxWebServer  # noqa: E402
 
 from kuntadata.areas import load_areas  # noqa: E402
 from kuntadata.config import load_site_config  # noqa: E402
@@ -39,6 +38,7 @@ from kuntadata.fetch import fetch_datasets, wanted_areas  # noqa: E402
 from kuntadata.package import AREAS_DIR, build_package  # noqa: E402
 from kuntadata.paths import ProjectPaths  # noqa: E402
 from kuntadata.sources.http import HttpClient  # noqa: E402
+from kuntadata.sources.statfin.testing import PxWebServer  # noqa: E402
 from kuntadata.spec import load_dataset_specs  # noqa: E402
 
 

@@ -25,18 +25,14 @@ from .config import SiteConfig
 from .errors import FetchError, KuntadataError, SourceUnreachable, SpecError
 from .paths import ProjectPaths
 from .snapshot import RawFile, read_provenance, snapshot_dir, write_snapshot
-from .sources import ADAPTERS
+from .sources import SOURCES
 from .sources.base import FetchRequest, SourceResult
 from .sources.http import HttpClient
 from .sources.statfin import PlannedQuery
 from .spec import DatasetSpec
 
-SOURCE_OF_KIND = {
-    "statfin": "statfin",
-    "sotkanet": "sotkanet",
-    "file": "files",
-    "treasury": "treasury",
-}
+# source.kind → the snapshots' folder, data/raw/<folder>/ (`file` → `files`)
+SOURCE_OF_KIND = {kind: source.folder for kind, source in SOURCES.items()}
 
 
 # Why a dataset was not refreshed (DatasetOutcome.cause).
@@ -182,11 +178,11 @@ def fetch_datasets(
 
 
 def _fetch_one(spec, config, areas, client, on_query, plans, summary, report):
-    adapter = ADAPTERS.get(spec.kind)
-    if adapter is None:
+    source = SOURCES.get(spec.kind)
+    if source is None:
         raise FetchError(
             f"{spec.label}: source kind {spec.kind!r} has no fetch adapter in this version",
-            hint=f"use one of: {', '.join(sorted(ADAPTERS))}",
+            hint=f"use one of: {', '.join(sorted(SOURCES))}",
         )
     request = FetchRequest(
         spec=spec,
@@ -198,7 +194,7 @@ def _fetch_one(spec, config, areas, client, on_query, plans, summary, report):
         on_query=on_query,
         optional_areas=frozenset(a.code for a in areas.all() if a.valid_to),
     )
-    result = adapter(request)
+    result = source.fetch(request)
     summary.warnings.extend(result.warnings)
     for warning in result.warnings:
         report(f"  warning: {warning}")

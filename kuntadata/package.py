@@ -53,9 +53,10 @@ from .snapshot import (
     swap_into_place,
     verify_snapshot,
 )
+from .sources import SOURCES
 from .spec import DatasetSpec
 from .symbols import STATUS_MEANINGS, status_meaning
-from .tidy import TidyDataset, tidy_statfin
+from .tidy import TidyDataset
 from .validate import validate_package
 
 AREAS_DIR = Path("classification") / "areas"
@@ -154,7 +155,6 @@ def build_package(
     """
     started = time.perf_counter()
     summary = PackageSummary(path=paths.package)
-    area_codes = {a.code for a in areas.all()}
     problems: list[str] = []
     tidied: list[TidyDataset] = []
     skipped: list[str] = []
@@ -167,7 +167,7 @@ def build_package(
             continue
         try:
             provenance = read_snapshot(directory)
-            item = _tidy(spec, directory, area_codes, areas)
+            item = _tidy(spec, directory, areas)
             tidied.append(_publish_sources(item, provenance, config))
         except SnapshotCorrupt as exc:
             summary.errors.append(
@@ -239,23 +239,12 @@ def build_package(
     return summary
 
 
-def _tidy(spec: DatasetSpec, directory: Path, area_codes: set[str], areas: Areas) -> TidyDataset:
-    """Dispatch by source kind; each tidier reads only the dataset's snapshot directory."""
-    if spec.kind == "statfin":
-        return tidy_statfin(spec, directory, area_codes)
-    if spec.kind == "sotkanet":
-        from .tidy_sotkanet import tidy_sotkanet
-
-        return tidy_sotkanet(spec, directory, area_codes)
-    if spec.kind == "file":
-        from .tidy_files import tidy_file
-
-        return tidy_file(spec, directory, area_codes, areas)
-    if spec.kind == "treasury":
-        from .sources.treasury.tidy import tidy_treasury
-
-        return tidy_treasury(spec, directory, area_codes)
-    raise PackageError(f"{spec.label}: source kind {spec.kind!r} cannot be packaged")
+def _tidy(spec: DatasetSpec, directory: Path, areas: Areas) -> TidyDataset:
+    """The tidier of the spec's source kind; it reads only the dataset's snapshot directory."""
+    source = SOURCES.get(spec.kind)
+    if source is None:
+        raise PackageError(f"{spec.label}: source kind {spec.kind!r} cannot be packaged")
+    return source.tidy(spec, directory, areas)
 
 
 def _publish_sources(

@@ -18,12 +18,11 @@ from urllib.parse import parse_qs, urlsplit
 from .config import DEFAULT_SOURCES, SiteConfig
 from .spec import DatasetSpec
 
-# The source adapters' URL builders are imported inside the functions that use them: the site
-# stage imports `is_public_url` from here and must never load a module under `sources/`.
+# The sources' registry is imported inside `public_sources`: the site stage imports
+# `is_public_url` from here and must never load a module under `sources/`.
 
 LANGS = ("fi", "sv", "en")
 PRODUCERS: dict[str, dict[str, str]] = {
-    "statfin": {"fi": "Tilastokeskus", "sv": "Statistikcentralen", "en": "Statistics Finland"},
     "sotkanet": {
         "fi": "Terveyden ja hyvinvoinnin laitos (THL)",
         "sv": "Institutet för hälsa och välfärd (THL)",
@@ -68,21 +67,16 @@ def public_sources(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The resource's Frictionless `sources` and its `x-kuntadata.source` summary.
 
-    `meta` is the tidied `x-kuntadata` (Sotkanet producers come from THL's metadata there);
-    `tidy_sources` only lends a file source its title (the file's own title, when it has one).
+    Each source builds its own (`kuntadata/sources/<source>/public.py`). `meta` is the tidied
+    `x-kuntadata` (Sotkanet producers come from THL's metadata there); `tidy_sources` only
+    lends a file source its title (the file's own title, when it has one).
     """
-    if spec.kind == "statfin":
-        return _statfin(spec, provenance, config)
-    if spec.kind == "sotkanet":
-        return _sotkanet(spec, provenance, config, meta)
-    if spec.kind == "treasury":
-        from .sources.treasury.public import treasury_sources
+    from .sources import SOURCES
 
-        return treasury_sources(spec, provenance)
-    return _file(spec, provenance, tidy_sources or [])
+    return SOURCES[spec.kind].public_source(spec, provenance, config, meta, tidy_sources or [])
 
 
-def _summary(
+def source_summary(
     spec: DatasetSpec,
     sources: list[dict[str, Any]],
     title: str,
@@ -100,22 +94,6 @@ def _summary(
         summary["producer"] = producer
     summary["licence"] = dict(spec.licence)
     return summary
-
-
-def _statfin(spec: DatasetSpec, provenance: dict[str, Any], config: SiteConfig):
-    """The table's API URL on the public base; the POSTed json-stat2 query bodies as sent."""
-    from .sources.statfin import table_url
-
-    base = public_base(config, "statfin")
-    database = spec.source.get("database", "StatFin")
-    table = str(spec.source.get("table", "")).removesuffix(".px")
-    title = f"Statistics Finland, {database} table {table}"
-    urls = {lang: table_url(base, lang, spec) for lang in LANGS}
-    data = [e for e in provenance.get("files", []) if e.get("role") == "data"]
-    source: dict[str, Any] = {"title": title, "path": urls["fi"]}
-    source["x-query"] = [e.get("body") for e in data]
-    source["x-fetched-at"] = provenance.get("fetched_at", "")
-    return [source], _summary(spec, [source], title, urls, PRODUCERS["statfin"])
 
 
 def _sotkanet(spec: DatasetSpec, provenance: dict[str, Any], config: SiteConfig, meta):
@@ -158,7 +136,7 @@ def _sotkanet(spec: DatasetSpec, provenance: dict[str, Any], config: SiteConfig,
     urls = (
         {lang: METADATA_PAGE.format(lang=lang, id=first_id) for lang in LANGS} if first_id else {}
     )
-    return sources, _summary(spec, sources, "THL, Sotkanet.fi", urls, producer)
+    return sources, source_summary(spec, sources, "THL, Sotkanet.fi", urls, producer)
 
 
 def _file(spec: DatasetSpec, provenance: dict[str, Any], tidy_sources: list[dict[str, Any]]):
@@ -182,4 +160,4 @@ def _file(spec: DatasetSpec, provenance: dict[str, Any], tidy_sources: list[dict
     source["x-fetched-at"] = provenance.get("fetched_at", "")
     producer = spec.source.get("producer")
     producer = dict(producer) if isinstance(producer, dict) else {}
-    return [source], _summary(spec, [source], title, {}, producer)
+    return [source], source_summary(spec, [source], title, {}, producer)

@@ -2,10 +2,11 @@
 """Seed the committed StatFin snapshots in data/raw/ from the real recorded responses.
 
 These machines have no internet, so the first snapshots are fetched — by the real fetch
-stage, through the real HTTP client — from the local PxWeb emulator in tests/pxweb_server.py,
-which serves only real data: table 12c1 from Statistics Finland's complete PX file, and the
-tables of the real whole-country responses recorded in PxWeb's `json` format (11re, 11ra,
-121w, 14ww, 12bs, 12r5, …; tests/pxweb_json_tables.py), all read from tests/fixtures/.
+stage, through the real HTTP client — from the local PxWeb emulator in
+kuntadata/sources/statfin/testing/, which serves only real data: table 12c1 from Statistics
+Finland's complete PX file, and the tables of the real whole-country responses recorded in
+PxWeb's `json` format (11re, 11ra, 121w, 14ww, 12bs, 12r5, …; its json_tables.py), all read
+from tests/fixtures/.
 provenance.json records exactly that: the 127.0.0.1 URLs that were called and which real
 files stood behind them; the package publishes the public table URL instead. The first
 scheduled build with internet replaces these snapshots with live ones.
@@ -26,10 +27,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
-
-from pxweb_json_tables import JSON_TABLES  # noqa: E402
-from pxweb_server import PxWebServer  # noqa: E402
 
 from kuntadata.areas import Areas, load_areas  # noqa: E402
 from kuntadata.config import load_site_config  # noqa: E402
@@ -37,22 +34,23 @@ from kuntadata.fetch import fetch_datasets  # noqa: E402
 from kuntadata.package import AREAS_DIR  # noqa: E402
 from kuntadata.paths import ProjectPaths  # noqa: E402
 from kuntadata.sources.statfin import PlannedQuery  # noqa: E402
+from kuntadata.sources.statfin.testing import JSON_TABLES, PxWebServer  # noqa: E402
 from kuntadata.spec import DatasetSpec, load_dataset_specs  # noqa: E402
 
 RECORDED_JSON_NOTE = (
-    "Fetched from the local PxWeb emulator (tests/pxweb_server.py) because the build machine "
-    "had no internet. It served table {table} from the real whole-country response that "
-    "Statistics Finland's API gave in PxWeb's `json` format (recorded in 2026 after the June "
-    "2026 change; file {file}): only that file's period exists, values unchanged; area names "
-    "from the classification key, content texts from the file's columns. Swedish and English "
-    "metadata were not recorded."
+    "Fetched from the local PxWeb emulator (kuntadata/sources/statfin/testing/) because the build "
+    "machine had no internet. It served table {table} from the real whole-country response that "
+    "Statistics Finland's API gave in PxWeb's `json` format (recorded in 2026 after the June 2026 "
+    "change; file {file}): only that file's period exists, values unchanged; area names from the "
+    "classification key, content texts from the file's columns. Swedish and English metadata were "
+    "not recorded."
 )
 REPLAYED = {
     "families": {
         "replayed_from": ["statfin/statfin_perh_12c1_2006-2022_all_areas.px"],
-        "note": "Fetched from the local PxWeb emulator (tests/pxweb_server.py) serving Statistics "
-        "Finland's complete real PX table 12c1 (MATRIX 001_12c1_2022), because the build "
-        "machine had no internet. Values are the PX file's, unchanged.",
+        "note": "Fetched from the local PxWeb emulator (kuntadata/sources/statfin/testing/) "
+        "serving Statistics Finland's complete real PX table 12c1 (MATRIX 001_12c1_2022), "
+        "because the build machine had no internet. Values are the PX file's, unchanged.",
     },
     "population": {
         "replayed_from": [

@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
 
-pytest_plugins = ["pxweb_server", "sotkanet_server", "file_server"]
+from kuntadata.sources.statfin.testing import PxWebServer
+
+pytest_plugins = ["sotkanet_server", "file_server"]
+
+
+@pytest.fixture
+def pxweb_server() -> Iterator[PxWebServer]:
+    """A fresh StatFin emulator per test (own limits, faults, request log), stopped afterwards."""
+    with PxWebServer() as server:
+        yield server
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

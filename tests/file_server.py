@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from pxweb_server import HTML_ERROR_PAGE, Faults
+
+from kuntadata.sources.testing import HTML_ERROR_PAGE, Faults
 
 
 class FileServer:

@@ -28,8 +28,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from pxweb_jsonstat import realdata_dir
-from pxweb_server import HTML_ERROR_PAGE, Faults
+
+from kuntadata.sources.testing import HTML_ERROR_PAGE, Faults, realdata_dir
 
 PREFIX = "/rest/1.1"
 JSON_TYPE = "application/json;charset=UTF-8"

@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from pxweb_jsonstat import realdata_dir
 
 from kuntadata.areas import AREAS_COLUMNS, DEFAULT_AREAS_DIR, Area, Areas, fold, load_areas
 from kuntadata.errors import KuntadataError, SpecError
+from kuntadata.sources.testing import realdata_dir
 
 REPO = Path(__file__).resolve().parent.parent
 AREAS_DIR = REPO / DEFAULT_AREAS_DIR

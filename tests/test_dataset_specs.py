@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
-from pxweb_jsonstat import realdata_dir
 
 from kuntadata.sources.px import parse_px
+from kuntadata.sources.testing import realdata_dir
 from kuntadata.spec import DatasetSpec, load_dataset_specs
 
 REPO = Path(__file__).resolve().parent.parent

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pxweb_jsonstat import realdata_dir
 
 from kuntadata.areas import Areas, load_areas
 from kuntadata.config import load_site_config
@@ -15,8 +14,9 @@ from kuntadata.errors import PackageError, SpecError
 from kuntadata.fetch import fetch_datasets
 from kuntadata.paths import ProjectPaths
 from kuntadata.snapshot import RawFile, read_provenance, write_snapshot
-from kuntadata.sources import ADAPTERS, files
+from kuntadata.sources import files
 from kuntadata.sources.http import HttpClient
+from kuntadata.sources.testing import realdata_dir
 from kuntadata.spec import load_dataset_spec
 from kuntadata.tidy_files import municipalities_by_name, tidy_file
 
@@ -326,7 +326,6 @@ def test_duplicate_rows_for_one_key_are_listed(tmp_path) -> None:
 
 def test_bad_file_keeps_the_last_good_snapshot(tmp_path, monkeypatch) -> None:
     """Through the fetch stage: a file that cannot be read replaces nothing."""
-    monkeypatch.setitem(ADAPTERS, "file", files.fetch)
     site = tmp_path / "site.yaml"
     shutil.copy(REPO / "site.yaml", site)
     config = load_site_config(site)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from pxweb_jsonstat import realdata_dir
 
 from kuntadata.errors import SpecError
 from kuntadata.sources.px import PxTable, parse_px, px_timestamp_to_utc, split_px_note
+from kuntadata.sources.testing import realdata_dir
 
 REALDATA = realdata_dir()
 PX_12C1 = REALDATA / "statfin" / "statfin_perh_12c1_2006-2022_all_areas.px"

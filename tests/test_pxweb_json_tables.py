@@ -8,11 +8,15 @@ from typing import Any
 
 import pytest
 import requests
-from pxweb_json_tables import JsonFormatError, read_json_format, table_from_json
-from pxweb_jsonstat import realdata_dir
-from pxweb_server import PxWebServer
 
-from kuntadata.sources.pxweb_query import content_code_match
+from kuntadata.sources.statfin.query import content_code_match
+from kuntadata.sources.statfin.testing import PxWebServer
+from kuntadata.sources.statfin.testing.json_tables import (
+    JsonFormatError,
+    read_json_format,
+    table_from_json,
+)
+from kuntadata.sources.testing import realdata_dir
 
 TIMEOUT = 10
 STATFIN = realdata_dir() / "statfin"

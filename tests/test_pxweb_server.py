@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 import requests
-from pxweb_jsonstat import realdata_dir
-from pxweb_server import PxWebServer
+
+from kuntadata.sources.statfin.testing import PxWebServer
+from kuntadata.sources.testing import realdata_dir
 
 STATFIN = realdata_dir() / "statfin"
 AREA, YEAR, FAMILY, CONTENT = (

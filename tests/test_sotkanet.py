@@ -9,7 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pxweb_jsonstat import realdata_dir
 
 from kuntadata.areas import load_areas
 from kuntadata.config import load_site_config
@@ -17,8 +16,9 @@ from kuntadata.errors import FetchError
 from kuntadata.fetch import fetch_datasets
 from kuntadata.paths import ProjectPaths
 from kuntadata.snapshot import RawFile, read_provenance, write_snapshot
-from kuntadata.sources import ADAPTERS, sotkanet
+from kuntadata.sources import sotkanet
 from kuntadata.sources.http import HttpClient
+from kuntadata.sources.testing import realdata_dir
 from kuntadata.spec import load_dataset_spec, load_dataset_specs
 from kuntadata.tidy_sotkanet import html_to_text, region_codes, tidy_sotkanet
 
@@ -234,7 +234,6 @@ def test_a_transient_fault_is_retried(tmp_path, sotkanet_server, mode) -> None:
 
 def test_lasting_fault_keeps_the_last_good_snapshot(tmp_path, sotkanet_server, monkeypatch):
     """Through the fetch stage: nothing half-written, the previous snapshot stays."""
-    monkeypatch.setitem(ADAPTERS, "sotkanet", sotkanet.fetch)
     monkeypatch.setenv("KUNTADATA_SOTKANET_URL", sotkanet_server.url)
     spec = make_spec(tmp_path, {"population": "127"}, '{values: ["2023"]}')
     paths = ProjectPaths(tmp_path)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kuntadata.sources.statfin.tidy import _sum_groups
 from kuntadata.spec import Selection, ValueGroup
-from kuntadata.tidy import _sum_groups
 
 AGES = ["SSS", "000", "001", "002", "003"]
 SELECTION = Selection(

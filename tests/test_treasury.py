@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from project import REPO, make_project
-from pxweb_jsonstat import realdata_dir
 from treasury_server import TreasuryServer
 
 from kuntadata.areas import load_areas
@@ -27,6 +26,7 @@ from kuntadata.package import build_package
 from kuntadata.paths import ProjectPaths
 from kuntadata.snapshot import read_provenance, verify_snapshot
 from kuntadata.sources.http import HttpClient
+from kuntadata.sources.testing import realdata_dir
 from kuntadata.sources.treasury import api
 from kuntadata.sources.treasury.adapter import fetch_treasury
 from kuntadata.sources.treasury.business_ids import MAPPING_DIR, load_business_ids

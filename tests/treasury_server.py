@@ -45,8 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pxweb_jsonstat import realdata_dir
-from pxweb_server import HTML_ERROR_PAGE, Faults
+from kuntadata.sources.testing import HTML_ERROR_PAGE, Faults, realdata_dir
 
 JSON_TYPE = "application/json;charset=UTF-8"
 REAL_HOST = "https://prodkuntarest.westeurope.cloudapp.azure.com"

@@ -1,19 +1,68 @@
-"""Source adapters, one module per API, registered by the dataset spec's `source.kind`.
+"""The sources, one folder each, registered by the dataset spec's `source.kind`.
 
-This package is the only code that touches the network (a test enforces that the site
-stage never imports it).
+`SOURCES[kind]` is a `Source` (see `base.py`): its adapter, tidier, public source and live
+check. The stages look a kind up here and never branch on it. This package is the only code
+that touches the network (a test enforces that the site stage never imports it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from . import files, sotkanet, statfin, treasury
-from .base import FetchRequest, SourceResult
+from . import files, sotkanet
+from .base import Source, area_codes
+from .statfin import SOURCE as STATFIN
+from .treasury import SOURCE as TREASURY
 
-ADAPTERS: dict[str, Callable[[FetchRequest], SourceResult]] = {
-    "statfin": statfin.fetch,
-    "sotkanet": sotkanet.fetch,
-    "file": files.fetch,
-    "treasury": treasury.fetch,
+
+# Until sotkanet and files have their folders, their tidiers and public sources are reached
+# through these (kuntadata/tidy_<kind>.py imports this package, so it is imported late).
+def _tidy_sotkanet(spec: Any, directory: Path, areas: Any) -> Any:
+    from ..tidy_sotkanet import tidy_sotkanet
+
+    return tidy_sotkanet(spec, directory, area_codes(areas))
+
+
+def _tidy_file(spec: Any, directory: Path, areas: Any) -> Any:
+    from ..tidy_files import tidy_file
+
+    return tidy_file(spec, directory, area_codes(areas), areas)
+
+
+def _public_sotkanet(spec: Any, provenance: Any, config: Any, meta: Any, tidy_sources: Any):
+    from ..public_source import _sotkanet
+
+    return _sotkanet(spec, provenance, config, meta)
+
+
+def _public_file(spec: Any, provenance: Any, config: Any, meta: Any, tidy_sources: Any):
+    from ..public_source import _file
+
+    return _file(spec, provenance, tidy_sources)
+
+
+SOTKANET = Source(
+    kind="sotkanet",
+    folder="sotkanet",
+    title="Sotkanet",
+    docs="docs/datasets.md#kind-sotkanet--thl-sotkanet-rest-api-11",
+    fetch=sotkanet.fetch,
+    tidy=_tidy_sotkanet,
+    public_source=_public_sotkanet,
+)
+FILES = Source(
+    kind="file",
+    folder="files",
+    title="file",
+    docs="docs/datasets.md#kind-file--csv-xlsx-px-or-json-file",
+    fetch=files.fetch,
+    tidy=_tidy_file,
+    public_source=_public_file,
+)
+
+SOURCES: dict[str, Source] = {
+    source.kind: source for source in (STATFIN, SOTKANET, FILES, TREASURY)
 }
+
+__all__ = ["SOURCES", "Source"]

@@ -14,10 +14,19 @@ from pathlib import Path
 
 from ...errors import FetchError, KuntadataError
 from ...spec import DatasetSpec
+from ..base import CheckRequest, LiveCheck
 from ..http import HttpClient
 from . import api
 from .adapter import fetch_catalogue, package_of, taxonomy_of
 from .business_ids import load_business_ids
+
+
+def live_check(request: CheckRequest) -> LiveCheck:
+    """The live check registered for `kind: treasury`: the raw layout rebuilt from docs,
+    verified against the real API (the package stands for the table in the report)."""
+    spec = request.spec
+    url, problems, warnings = check_treasury_spec(spec, request.client, request.raw)
+    return LiveCheck(url, str(spec.source["package"]), problems, warnings)
 
 
 def check_treasury_spec(

@@ -9,8 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...config import SiteConfig
 from ...spec import DatasetSpec
 from . import api
+
+
+def public_source(
+    spec: DatasetSpec,
+    provenance: dict[str, Any],
+    config: SiteConfig,
+    meta: dict[str, Any],
+    tidy_sources: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The public source registered for `kind: treasury`: always the Treasury's own host (a
+    site.yaml base URL is not used: the API has no mirror to name)."""
+    return treasury_sources(spec, provenance)
 
 
 def treasury_sources(

@@ -22,10 +22,12 @@ from typing import Any
 
 import pandas as pd
 
+from ...areas import Areas
 from ...errors import KuntadataError, PackageError, SnapshotMismatch
 from ...snapshot import read_provenance
 from ...spec import DatasetSpec
 from ...tidy import TidyDataset, base_meta
+from ..base import area_codes
 from . import api
 from .adapter import package_of, taxonomy_of
 from .business_ids import load_business_ids, mapping_path
@@ -42,6 +44,11 @@ PACKAGE_TITLES = {
         "en": "Budget and financial plan of a municipality and joint municipal authority (KTAS)",
     },
 }
+
+
+def tidy_dataset(spec: DatasetSpec, directory: Path, areas: Areas) -> TidyDataset:
+    """The tidier registered for `kind: treasury` (the package stage's entry point)."""
+    return tidy_treasury(spec, directory, area_codes(areas))
 
 
 def tidy_treasury(spec: DatasetSpec, directory: Path, area_codes: set[str]) -> TidyDataset:

@@ -2,12 +2,13 @@
 
 It serves real data only: table 12c1 computed from the real PX file; tables 11re, 11ra, 121w,
 14ww, 12bs, 12r5, 12ti and 135z from the real whole-country responses recorded in PxWeb's
-`json` format (tests/pxweb_json_tables.py; recorded 11re json-stat2 queries replayed byte for
-byte); the vaerak listing replayed (anything not recorded answers 501, never invented
+`json` format (`json_tables.py` beside this; recorded 11re json-stat2 queries replayed byte
+for byte); the vaerak listing replayed (anything not recorded answers 501, never invented
 values). Limits, errors and faults behave like the live server (APIS.md §1.4, §1.8), so the
 client's throttling, retries and variable resolution are tested against something honest.
 
-Use the ``pxweb_server`` fixture in tests, or run ``python tests/pxweb_server.py --port 8765``.
+Use the ``pxweb_server`` fixture in tests (tests/conftest.py), or run
+``python -m kuntadata.sources.statfin.testing --port 8765``.
 """
 
 from __future__ import annotations
@@ -17,25 +18,27 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
-from pxweb_json_tables import JSON_TABLES, json_table
-from pxweb_jsonstat import (
+from requests.structures import CaseInsensitiveDict
+
+from ...testing import FAULT_MODES, HTML_ERROR_PAGE, Fault, Faults, realdata_dir
+from .json_tables import JSON_TABLES, json_table
+from .px_tables import (
     PARAMETER_ERROR,
     VARIABLE_CODE_MODES,
     ApiError,
     compact_json,
-    realdata_dir,
     table_11re,
     table_12c1,
 )
-from requests.structures import CaseInsensitiveDict
+
+__all__ = ["FAULT_MODES", "HTML_ERROR_PAGE", "Faults", "PxWebServer", "RecordedRequest"]
 
 API_PREFIX = "/PxWeb/api/v1/"
 LANGUAGES = ("fi", "sv", "en")
@@ -46,12 +49,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "timeWindow": 60,
     "CORS": True,
 }
-FAULT_MODES = ("429", "503", "slow", "truncated", "html", "changed_codes")
 JSON_TYPE = "application/json; charset=utf-8"
-HTML_ERROR_PAGE = (
-    "<!DOCTYPE html><html lang='fi'><head><title>Palvelussa on häiriö</title></head>"
-    "<body><h1>Palvelussa on tilapäinen häiriö</h1><p>Yritä myöhemmin uudelleen.</p></body></html>"
-)
 
 
 @dataclass(frozen=True)
@@ -73,69 +71,6 @@ class Response:
     body: bytes
     content_type: str = JSON_TYPE
     headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Fault:
-    """A fault for the next ``remaining`` matching calls (optionally only one method/path)."""
-
-    mode: str
-    remaining: int
-    retry_after: float = 1
-    delay: float = 2.0
-    method: str | None = None
-    path_contains: str | None = None
-
-    def matches(self, method: str, path: str) -> bool:
-        method_ok = self.method is None or self.method.upper() == method
-        return method_ok and (self.path_contains is None or self.path_contains in path)
-
-
-class Faults:
-    """Queue of faults; each call takes the first fault that matches it, in the order added.
-
-    Example: ``server.faults.add("429", times=2, retry_after=1)`` makes the next two calls
-    answer 429 with ``Retry-After: 1``; ``faults.add("slow", delay=3, method="POST")`` delays
-    the next POST by 3 s.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._queue: list[Fault] = []
-
-    def add(
-        self,
-        mode: str,
-        times: int = 1,
-        *,
-        retry_after: float = 1,
-        delay: float = 2.0,
-        method: str | None = None,
-        path_contains: str | None = None,
-    ) -> Fault:
-        if mode not in FAULT_MODES:
-            raise ValueError(f"fault mode must be one of {FAULT_MODES}, not {mode!r}")
-        fault = Fault(mode, times, retry_after, delay, method, path_contains)
-        with self._lock:
-            self._queue.append(fault)
-        return fault
-
-    def clear(self) -> None:
-        with self._lock:
-            self._queue.clear()
-
-    @property
-    def pending(self) -> list[Fault]:
-        with self._lock:
-            return [f for f in self._queue if f.remaining > 0]
-
-    def take(self, method: str, path: str) -> Fault | None:
-        with self._lock:
-            for fault in self._queue:
-                if fault.remaining > 0 and fault.matches(method, path):
-                    fault.remaining -= 1
-                    return fault
-        return None
 
 
 class PxWebServer:
@@ -347,13 +282,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: tests assert on ``server.requests`` instead of reading a log."""
-
-
-@pytest.fixture
-def pxweb_server() -> Iterator[PxWebServer]:
-    """A fresh emulator per test (own limits, faults, request log), stopped afterwards."""
-    with PxWebServer() as server:
-        yield server
 
 
 def main(argv: list[str] | None = None) -> None:

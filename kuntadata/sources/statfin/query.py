@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import SpecError
-from ..spec import DatasetSpec
+from ...errors import SpecError
+from ...spec import DatasetSpec
 
 VINTAGE = re.compile(r"_\d+_\d{8}$")
 AREA_CODE = re.compile(r"^(SSS|KU\d{3}|MK\d{2}|SK\d{3}|HVA\d{2}|\d{3})$")

@@ -1,6 +1,6 @@
 """PxWeb API v1 semantics for the test server: query resolution and json-stat2 building.
 
-Kept apart from the HTTP plumbing in ``pxweb_server.py`` so the rules (APIS.md §1.8) can be
+Kept apart from the HTTP plumbing in ``server.py`` so the rules (APIS.md §1.8) can be
 read in one place. Table 12c1 is served from the real PX file; the variable codes it is served
 under depend on ``variable_codes`` ("2026", "pre2026", "changed"), because clients must find
 variables by role, not by a hard-coded code.
@@ -11,19 +11,12 @@ from __future__ import annotations
 import functools
 import json
 import math
-import os
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-FIXTURES_DIR = REPO_ROOT / "tests" / "fixtures"
-if str(REPO_ROOT) not in sys.path:  # standalone runs: python tests/pxweb_server.py
-    sys.path.insert(0, str(REPO_ROOT))
-
-from kuntadata.sources.px import (  # noqa: E402
+from ...px import (
     PxContent,
     PxTable,
     PxVariable,
@@ -31,6 +24,7 @@ from kuntadata.sources.px import (  # noqa: E402
     px_timestamp_to_utc,
     split_px_note,
 )
+from ...testing import realdata_dir
 
 VARIABLE_CODE_MODES = ("2026", "pre2026", "changed")
 PX_12C1 = "statfin_perh_12c1_2006-2022_all_areas.px"
@@ -52,12 +46,6 @@ _CODES_12C1 = {
 }
 PARAMETER_ERROR = {"error": "Parameter error"}
 TOO_MANY_VALUES = {"error": "Too many values selected"}
-
-
-def realdata_dir() -> Path:
-    """Where the real recorded files live: `tests/fixtures/` (copies that travel with the
-    repository, see its README), or the folder named by `KUNTADATA_REALDATA`."""
-    return Path(os.environ.get("KUNTADATA_REALDATA") or FIXTURES_DIR)
 
 
 class ApiError(Exception):

@@ -33,16 +33,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pxweb_jsonstat import (
+from ...testing import REPO_ROOT, realdata_dir
+from .px_tables import (
     ApiError,
     ApiVariable,
     Selection,
     check_format,
-    realdata_dir,
     resolve_query,
 )
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 AREAS_CSV = REPO_ROOT / "data" / "raw" / "classification" / "areas" / "areas.csv"
 
 # table id -> (recorded file under statfin/, StatFin subject folder)

@@ -12,19 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import FetchError
-from ..spec import DatasetSpec
-from .base import FetchedFile, FetchRequest, SourceResult
-from .http import HttpClient
-from .pxweb_query import (  # re-exported: callers plan and resolve through this adapter
-    PlannedQuery,
-    ResolvedQuery,
-    explicit_queries,
-    plan_queries,
-    resolve_query,
-)
-
-__all__ = ["PlannedQuery", "ResolvedQuery", "fetch", "fetch_statfin", "resolve_query", "table_url"]
+from ...errors import FetchError
+from ...spec import DatasetSpec
+from ..base import FetchedFile, FetchRequest, SourceResult
+from ..http import HttpClient
+from .query import PlannedQuery, explicit_queries, plan_queries, resolve_query
 
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_MAX_CELLS = 100_000
