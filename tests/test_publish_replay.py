@@ -35,8 +35,10 @@ import yaml
 from project import REPO
 from workflow_runner import Runner
 
+from kuntadata import publish
 from kuntadata.areas import load_areas
 from kuntadata.config import load_site_config
+from kuntadata.errors import PackageError
 from kuntadata.fetch import fetch_datasets
 from kuntadata.package import AREAS_DIR
 from kuntadata.paths import ProjectPaths
@@ -314,6 +316,86 @@ def test_a_spec_that_no_longer_matches_the_source_fails_the_run(
     assert "Spec no longer matches the source: families." in markdown
     assert "No source answered" not in markdown
     assert (root / "data/raw/statfin/families/provenance.json").read_bytes() == before
+
+
+def test_snapshots_that_package_alone_but_not_together_are_all_put_back(
+    tmp_path, monkeypatch, pxweb_server
+) -> None:
+    """Should the whole package fail where the committed snapshots packaged, none of today's
+    snapshots stay: what is committed must build. (The failure is injected: each real
+    dataset that packages alone also packages with the others.)"""
+    root = tmp_path / "fork"
+    (root / "datasets").mkdir(parents=True)
+    shutil.copy(REPO / "datasets/families.yaml", root / "datasets")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    for tree in ("data/raw/classification", "data/raw/statfin/families"):
+        shutil.copytree(REPO / tree, root / tree)
+    before = (root / "data/raw/statfin/families/provenance.json").read_bytes()
+    paths = ProjectPaths(root)
+    real_build = publish.build_package
+    calls: list[Path] = []
+
+    def build_package(at: ProjectPaths, *args, **kwargs):
+        calls.append(at.root)
+        if at.root == root and len([c for c in calls if c == root]) == 2:
+            raise PackageError("families.csv: injected failure of the whole package")
+        return real_build(at, *args, **kwargs)
+
+    monkeypatch.setattr(publish, "build_package", build_package)
+    monkeypatch.setenv("KUNTADATA_STATFIN_URL", pxweb_server.url)
+    pxweb_server.status_cells[("KU091", "2021", "perhlkm")] = ".."  # so the snapshot changes
+    report = publish_data(
+        paths,
+        load_site_config(paths.site_config),
+        load_dataset_specs(paths.datasets),
+        load_areas(paths.raw / AREAS_DIR),
+        client=HttpClient(sleep=lambda s: None),
+        report=lambda s: None,
+    )
+    assert len(calls) == 3  # committed snapshots, families alone, everything
+    (result,) = report.results
+    assert result.status == "rejected"
+    assert result.detail == "valid on its own, but the whole package failed; put back"
+    assert "injected failure" in report.package_problem and not report.ok
+    assert (root / "data/raw/statfin/families/provenance.json").read_bytes() == before
+    assert "The package with today's snapshots failed" in summary_markdown(report)
+
+
+def test_strict_keeps_only_snapshots_whose_package_has_no_warning(
+    tmp_path, monkeypatch, file_server
+) -> None:
+    """The workflow runs `--strict publish-data`, so what it commits passes the `--strict`
+    gate before deploying: a row of an area level the areas table lacks (a warning) keeps the
+    last good snapshot; without --strict the snapshot is kept, with the warning."""
+    root = tmp_path / "fork"
+    (root / "datasets").mkdir(parents=True)
+    spec_path = REPO / "datasets" / f"{TURNOUT}.yaml"
+    shutil.copy(spec_path, root / "datasets")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    shutil.copytree(REPO / "data/raw/classification", root / "data/raw/classification")
+    shutil.copytree(REPO / f"data/raw/files/{TURNOUT}", root / f"data/raw/files/{TURNOUT}")
+    before = (root / f"data/raw/files/{TURNOUT}/data.csv").read_bytes()
+    extra = tmp_path / "with-ely.csv"  # a test fault: an ELY centre's row
+    extra.write_bytes(TURNOUT_FILE.read_bytes() + b'"\xc4\xe4nest\xe4neet";"2021";"ELY01";1;1\r\n')
+    file_server.add(_spec_path(spec_path), extra)
+    monkeypatch.setenv("KUNTADATA_FILES_URL", file_server.url)
+    paths = ProjectPaths(root)
+    args = (
+        paths,
+        load_site_config(paths.site_config),
+        load_dataset_specs(paths.datasets),
+        load_areas(paths.raw / AREAS_DIR),
+    )
+    client = HttpClient(sleep=lambda s: None)
+    strict = publish_data(*args, strict=True, client=client, report=lambda s: None)
+    (result,) = strict.results
+    assert result.status == "rejected"
+    assert "left out 1 area(s) of levels the areas table does not have: ELY01" in result.problem
+    assert "--strict: 1 warning(s) in package" in result.problem
+    assert (root / f"data/raw/files/{TURNOUT}/data.csv").read_bytes() == before
+    lenient = publish_data(*args, client=client, report=lambda s: None)
+    assert [r.status for r in lenient.results] == ["refreshed"]
+    assert (root / f"data/raw/files/{TURNOUT}/data.csv").read_bytes() == extra.read_bytes()
 
 
 def _spec_path(spec: Path) -> str:
