@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ipaddress import ip_address
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from .config import DEFAULT_SOURCES, SiteConfig
 from .spec import DatasetSpec
@@ -22,13 +22,6 @@ from .spec import DatasetSpec
 # `is_public_url` from here and must never load a module under `sources/`.
 
 LANGS = ("fi", "sv", "en")
-PRODUCERS: dict[str, dict[str, str]] = {
-    "sotkanet": {
-        "fi": "Terveyden ja hyvinvoinnin laitos (THL)",
-        "sv": "Institutet för hälsa och välfärd (THL)",
-        "en": "Finnish Institute for Health and Welfare (THL)",
-    },
-}
 
 
 def is_public_url(url: object) -> bool:
@@ -94,49 +87,6 @@ def source_summary(
         summary["producer"] = producer
     summary["licence"] = dict(spec.licence)
     return summary
-
-
-def _sotkanet(spec: DatasetSpec, provenance: dict[str, Any], config: SiteConfig, meta):
-    """One source per indicator: THL's metadata page, and the REST request on the public base.
-
-    The request keeps the recorded query string (indicator, the years resolved at fetch time,
-    gender) and only its host part is the public one.
-    """
-    from .sources.sotkanet import METADATA_PAGE
-
-    base = public_base(config, "sotkanet")
-    sources = []
-    first_id = ""
-    for entry in provenance.get("files", []):
-        if entry.get("role") != "data":
-            continue
-        parts = urlsplit(str(entry.get("url", "")))
-        indicator_id = (parse_qs(parts.query).get("indicator") or [""])[0] or (
-            str(entry.get("file", "")).split("-", 1)[-1].rsplit(".", 1)[0]
-        )
-        first_id = first_id or indicator_id
-        endpoint = parts.path.rstrip("/").rsplit("/", 1)[-1]
-        source = {
-            "title": f"THL, Sotkanet.fi, indicator {indicator_id}",
-            "path": METADATA_PAGE.format(lang="en", id=indicator_id),
-            "x-request": f"{base}/{endpoint}" + (f"?{parts.query}" if parts.query else ""),
-            "x-fetched-at": entry.get("fetched_at") or provenance.get("fetched_at", ""),
-        }
-        sources.append(source)
-    producers: list[dict[str, str]] = []
-    for indicator in meta.get("indicators") or []:
-        producer = indicator.get("producer")
-        if producer and producer not in producers:
-            producers.append(producer)
-    producer = (
-        {lang: ", ".join(p.get(lang, "") for p in producers) for lang in LANGS}
-        if producers
-        else PRODUCERS["sotkanet"]
-    )
-    urls = (
-        {lang: METADATA_PAGE.format(lang=lang, id=first_id) for lang in LANGS} if first_id else {}
-    )
-    return sources, source_summary(spec, sources, "THL, Sotkanet.fi", urls, producer)
 
 
 def _file(spec: DatasetSpec, provenance: dict[str, Any], tidy_sources: list[dict[str, Any]]):

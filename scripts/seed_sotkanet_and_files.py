@@ -22,14 +22,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from file_server import FileServer  # noqa: E402
-from sotkanet_server import SotkanetServer  # noqa: E402
 
 from kuntadata.fetch import raw_files  # noqa: E402
 from kuntadata.paths import ProjectPaths  # noqa: E402
 from kuntadata.snapshot import snapshot_dir, write_snapshot  # noqa: E402
-from kuntadata.sources import files, sotkanet  # noqa: E402
+from kuntadata.sources import files  # noqa: E402
 from kuntadata.sources.base import SourceResult  # noqa: E402
 from kuntadata.sources.http import HttpClient  # noqa: E402
+from kuntadata.sources.sotkanet import adapter as sotkanet  # noqa: E402
+from kuntadata.sources.sotkanet.testing import SotkanetServer  # noqa: E402
 from kuntadata.spec import DatasetSpec, load_dataset_specs  # noqa: E402
 
 REALDATA = Path(os.environ.get("KUNTADATA_REALDATA") or REPO / "tests" / "fixtures")
@@ -57,7 +58,7 @@ def seed_sotkanet(spec: DatasetSpec, client: HttpClient) -> Path:
         "gender": spec.source.get("gender", "total"),
         "format": sotkanet.data_format(spec),
         "canonical_base_url": "https://sotkanet.fi/rest/1.1",
-        "emulator": EMULATOR_NOTE.format(script="tests/sotkanet_server.py"),
+        "emulator": EMULATOR_NOTE.format(script="kuntadata/sources/sotkanet/testing.py"),
         "replayed_from": replayed,
         "warnings": result.warnings,
     }

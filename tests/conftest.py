@@ -13,15 +13,23 @@ from collections.abc import Iterator
 
 import pytest
 
+from kuntadata.sources.sotkanet.testing import SotkanetServer
 from kuntadata.sources.statfin.testing import PxWebServer
 
-pytest_plugins = ["sotkanet_server", "file_server"]
+pytest_plugins = ["file_server"]
 
 
 @pytest.fixture
 def pxweb_server() -> Iterator[PxWebServer]:
     """A fresh StatFin emulator per test (own limits, faults, request log), stopped afterwards."""
     with PxWebServer() as server:
+        yield server
+
+
+@pytest.fixture
+def sotkanet_server() -> Iterator[SotkanetServer]:
+    """A fresh Sotkanet emulator per test (own settings, faults and request log)."""
+    with SotkanetServer() as server:
         yield server
 
 

@@ -16,11 +16,11 @@ from kuntadata.errors import FetchError
 from kuntadata.fetch import fetch_datasets
 from kuntadata.paths import ProjectPaths
 from kuntadata.snapshot import RawFile, read_provenance, write_snapshot
-from kuntadata.sources import sotkanet
 from kuntadata.sources.http import HttpClient
+from kuntadata.sources.sotkanet import adapter as sotkanet
+from kuntadata.sources.sotkanet.tidy import html_to_text, region_codes, tidy_sotkanet
 from kuntadata.sources.testing import realdata_dir
 from kuntadata.spec import load_dataset_spec, load_dataset_specs
-from kuntadata.tidy_sotkanet import html_to_text, region_codes, tidy_sotkanet
 
 REPO = Path(__file__).resolve().parent.parent
 REALDATA = realdata_dir()
@@ -173,7 +173,7 @@ def test_metadata_gives_years_definition_and_producer(tmp_path, sotkanet_server)
     metadata = sotkanet._fetch_metadata(spec, quiet_client(), sotkanet_server.url, "4559", result)
     assert sotkanet.resolve_years(spec, "4559", metadata, []) == ["2023", "2024"]
     assert result.files[0].name == "indicator-4559.json"
-    tidy_meta = __import__("kuntadata.tidy_sotkanet", fromlist=["x"]).sotkanet_meta(
+    tidy_meta = __import__("kuntadata.sources.sotkanet.tidy", fromlist=["x"]).sotkanet_meta(
         spec, {"4559": metadata}, {"fetched_at": "2026-11-23T00:00:00Z"}
     )
     indicator = tidy_meta["indicators"][0]

@@ -10,30 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from . import files, sotkanet
+from . import files
 from .base import Source, area_codes
+from .sotkanet import SOURCE as SOTKANET
 from .statfin import SOURCE as STATFIN
 from .treasury import SOURCE as TREASURY
 
 
-# Until sotkanet and files have their folders, their tidiers and public sources are reached
-# through these (kuntadata/tidy_<kind>.py imports this package, so it is imported late).
-def _tidy_sotkanet(spec: Any, directory: Path, areas: Any) -> Any:
-    from ..tidy_sotkanet import tidy_sotkanet
-
-    return tidy_sotkanet(spec, directory, area_codes(areas))
-
-
+# Until files has its folder, its tidier and public source are reached through these
+# (kuntadata/tidy_files.py imports this package, so it is imported late).
 def _tidy_file(spec: Any, directory: Path, areas: Any) -> Any:
     from ..tidy_files import tidy_file
 
     return tidy_file(spec, directory, area_codes(areas), areas)
-
-
-def _public_sotkanet(spec: Any, provenance: Any, config: Any, meta: Any, tidy_sources: Any):
-    from ..public_source import _sotkanet
-
-    return _sotkanet(spec, provenance, config, meta)
 
 
 def _public_file(spec: Any, provenance: Any, config: Any, meta: Any, tidy_sources: Any):
@@ -42,15 +31,6 @@ def _public_file(spec: Any, provenance: Any, config: Any, meta: Any, tidy_source
     return _file(spec, provenance, tidy_sources)
 
 
-SOTKANET = Source(
-    kind="sotkanet",
-    folder="sotkanet",
-    title="Sotkanet",
-    docs="docs/datasets.md#kind-sotkanet--thl-sotkanet-rest-api-11",
-    fetch=sotkanet.fetch,
-    tidy=_tidy_sotkanet,
-    public_source=_public_sotkanet,
-)
 FILES = Source(
     kind="file",
     folder="files",

@@ -11,7 +11,8 @@ Behaviour of the live service that clients must cope with is emulated: 403 witho
 User-Agent, 400 for comma-separated years, faults (429 with Retry-After, 503, an HTML error
 page, a truncated body, a slow answer) and suppressed values (a row without `value`).
 
-Use the ``sotkanet_server`` fixture, or run ``python tests/sotkanet_server.py --port 8766``.
+Use the ``sotkanet_server`` fixture (tests/conftest.py), or run
+``python -m kuntadata.sources.sotkanet.testing --port 8766``.
 """
 
 from __future__ import annotations
@@ -20,16 +21,13 @@ import argparse
 import contextlib
 import json
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
-from kuntadata.sources.testing import HTML_ERROR_PAGE, Faults, realdata_dir
+from ..testing import HTML_ERROR_PAGE, Faults, realdata_dir
 
 PREFIX = "/rest/1.1"
 JSON_TYPE = "application/json;charset=UTF-8"
@@ -67,8 +65,9 @@ class Received:
 
 class SotkanetServer:
     """Settings are attributes: ``regions`` ("2026" or "2015"), ``suppressed`` (a set of
-    (indicator, region id, year) served without a value), ``faults`` (see pxweb_server.Faults),
-    ``requests`` (every request received), ``replayed`` (URL path+query → real file)."""
+    (indicator, region id, year) served without a value), ``faults`` (see
+    ``kuntadata.sources.testing.Faults``), ``requests`` (every request received),
+    ``replayed`` (URL path+query → real file)."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, realdata: Path | None = None):
         self.realdata = (realdata or realdata_dir()) / "sotkanet"
@@ -236,13 +235,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: tests assert on ``server.requests``."""
-
-
-@pytest.fixture
-def sotkanet_server() -> Iterator[SotkanetServer]:
-    """A fresh emulator per test (own settings, faults and request log)."""
-    with SotkanetServer() as server:
-        yield server
 
 
 def main(argv: list[str] | None = None) -> None:

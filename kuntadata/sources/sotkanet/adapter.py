@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from ..errors import FetchError, SourceUnreachable
-from ..spec import DatasetSpec
-from .base import FetchedFile, FetchRequest, SourceResult
-from .http import HttpClient, Response
+from ...errors import FetchError, SourceUnreachable
+from ...spec import DatasetSpec
+from ..base import FetchedFile, FetchRequest, SourceResult
+from ..http import HttpClient, Response
 
 RATE_LIMIT = (1, 1.0)  # calls per seconds: THL's expectation (APIS.md §3)
 FORMATS = ("json", "csv")

@@ -20,11 +20,13 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import PackageError
-from .snapshot import read_provenance
-from .sources.sotkanet import METADATA_PAGE, parse_select
-from .spec import DatasetSpec
-from .tidy import TidyDataset, base_meta
+from ...areas import Areas
+from ...errors import PackageError
+from ...snapshot import read_provenance
+from ...spec import DatasetSpec
+from ...tidy import TidyDataset, base_meta
+from ..base import area_codes
+from .adapter import METADATA_PAGE, parse_select
 
 LANGS = ("fi", "sv", "en")
 SUPPRESSED = "suppressed"
@@ -94,6 +96,11 @@ def _i18n_text(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         return {}
     return {lang: html_to_text(value.get(lang)) for lang in LANGS if value.get(lang)}
+
+
+def tidy_dataset(spec: DatasetSpec, directory: Path, areas: Areas) -> TidyDataset:
+    """The tidier registered for `kind: sotkanet` (the package stage's entry point)."""
+    return tidy_sotkanet(spec, directory, area_codes(areas))
 
 
 def tidy_sotkanet(spec: DatasetSpec, directory: Path, area_codes: set[str]) -> TidyDataset:
