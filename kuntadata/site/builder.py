@@ -1,8 +1,12 @@
 """`build_site`: data/package + content/ + site_templates/ → _site/, atomically.
 
 The site is written into a temporary sibling of `_site/` and swapped in only when every page
-rendered, so a failed build leaves the previous site untouched. Templates are compiled once
-per language; data is grouped once (package_data.py); pages are plain string writes.
+rendered, so a failed build leaves the previous site untouched; the old site is renamed aside
+and deleted in the background (workers.py). Templates are compiled once per language; data is
+grouped once (package_data.py); pages are plain string writes. The work is a list of tasks
+that two processes take from one queue (workers.py), largest first and the small
+municipality tasks (pages in every language, CSV files, workbook, zip) last, so both cores
+stay busy to the end.
 """
 
 from __future__ import annotations
