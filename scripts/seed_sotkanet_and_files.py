@@ -2,8 +2,8 @@
 
 Why: the build has no network here, but snapshots must be what an adapter really fetched.
 So this runs the real adapters (`kuntadata.sources.sotkanet`, `kuntadata.sources.files`)
-with the shared HTTP client against the local emulators in `tests/` (127.0.0.1), which
-replay the real recordings in tests/fixtures byte for byte. `provenance.json` records the
+with the shared HTTP client against their local emulators (each source's `testing` module,
+on 127.0.0.1), which replay the real recordings in tests/fixtures byte for byte. `provenance.json` records the
 127.0.0.1 URL that was fetched, the canonical address, and which real file was replayed.
 
 Only specs with `verified: true` are seeded (an unverified spec has no recorded data).
@@ -19,15 +19,15 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "tests")]
+sys.path.insert(0, str(REPO))
 
-from file_server import FileServer  # noqa: E402
 
 from kuntadata.fetch import raw_files  # noqa: E402
 from kuntadata.paths import ProjectPaths  # noqa: E402
 from kuntadata.snapshot import snapshot_dir, write_snapshot  # noqa: E402
-from kuntadata.sources import files  # noqa: E402
 from kuntadata.sources.base import SourceResult  # noqa: E402
+from kuntadata.sources.files import adapter as files  # noqa: E402
+from kuntadata.sources.files.testing import FileServer  # noqa: E402
 from kuntadata.sources.http import HttpClient  # noqa: E402
 from kuntadata.sources.sotkanet import adapter as sotkanet  # noqa: E402
 from kuntadata.sources.sotkanet.testing import SotkanetServer  # noqa: E402
@@ -75,7 +75,7 @@ def seed_file(spec: DatasetSpec, client: HttpClient) -> Path:
         finally:
             del os.environ[files.MIRROR_ENV]
     extra = dict(result.provenance)
-    extra["emulator"] = EMULATOR_NOTE.format(script="tests/file_server.py")
+    extra["emulator"] = EMULATOR_NOTE.format(script="kuntadata/sources/files/testing.py")
     extra["replayed_from"] = {f.name: recording for f in result.files}
     return _write(spec, "files", result, extra)
 

@@ -1,5 +1,8 @@
 """Shared pytest set-up: the local emulators as fixtures, and browser tests that cannot hide.
 
+Each emulator lives with its source (`kuntadata/sources/<source>/testing`); here it becomes a
+fixture that starts a fresh one per test and stops it afterwards.
+
 With the environment variable `CI` set (GitHub Actions sets it; so does `CI=true bash .ci/run`),
 a `browser`-marked test fails instead of skipping when Debian's Chromium is not on PATH:
 a green CI run must mean the pages were really driven in a browser.
@@ -13,10 +16,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from kuntadata.sources.files.testing import FileServer
 from kuntadata.sources.sotkanet.testing import SotkanetServer
 from kuntadata.sources.statfin.testing import PxWebServer
-
-pytest_plugins = ["file_server"]
 
 
 @pytest.fixture
@@ -30,6 +32,13 @@ def pxweb_server() -> Iterator[PxWebServer]:
 def sotkanet_server() -> Iterator[SotkanetServer]:
     """A fresh Sotkanet emulator per test (own settings, faults and request log)."""
     with SotkanetServer() as server:
+        yield server
+
+
+@pytest.fixture
+def file_server() -> Iterator[FileServer]:
+    """A fresh file mirror per test: serves the files a test adds under their URLs' paths."""
+    with FileServer() as server:
         yield server
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kuntadata.sources.px import parse_px
+from kuntadata.sources.files.px import parse_px
 from kuntadata.sources.testing import realdata_dir
 from kuntadata.spec import DatasetSpec, load_dataset_specs
 

@@ -14,11 +14,11 @@ from kuntadata.errors import PackageError, SpecError
 from kuntadata.fetch import fetch_datasets
 from kuntadata.paths import ProjectPaths
 from kuntadata.snapshot import RawFile, read_provenance, write_snapshot
-from kuntadata.sources import files
+from kuntadata.sources.files import adapter as files
+from kuntadata.sources.files.tidy import municipalities_by_name, tidy_file
 from kuntadata.sources.http import HttpClient
 from kuntadata.sources.testing import realdata_dir
 from kuntadata.spec import load_dataset_spec
-from kuntadata.tidy_files import municipalities_by_name, tidy_file
 
 REPO = Path(__file__).resolve().parent.parent
 REALDATA = realdata_dir()

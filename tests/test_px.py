@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kuntadata.errors import SpecError
-from kuntadata.sources.px import PxTable, parse_px, px_timestamp_to_utc, split_px_note
+from kuntadata.sources.files.px import PxTable, parse_px, px_timestamp_to_utc, split_px_note
 from kuntadata.sources.testing import realdata_dir
 
 REALDATA = realdata_dir()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...px import (
+from ...files.px import (
     PxContent,
     PxTable,
     PxVariable,

@@ -22,17 +22,24 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import PackageError, SpecError
-from .snapshot import read_provenance
-from .sources.files import RawTable, read_table
-from .spec import DatasetSpec
-from .symbols import STATUS_MEANINGS
-from .tidy import TidyDataset, base_meta
+from ...areas import Areas
+from ...errors import PackageError, SpecError
+from ...snapshot import read_provenance
+from ...spec import DatasetSpec
+from ...symbols import STATUS_MEANINGS
+from ...tidy import TidyDataset, base_meta
+from ..base import area_codes
+from .read import RawTable, read_table
 
 EMPTY_STATUS = ".."  # an empty cell: the producer published no value
 # Codes of area levels the areas table does not have (AVI1, ELY01, SHP09 in a PX table):
 # left out with a warning, like StatFin areas outside the table; our own prefixes are errors.
 OTHER_LEVEL_CODE = re.compile(r"(?!KU|MK|SK|HVA)[A-Z]{2,4}\d[0-9A-Z]{0,6}")
+
+
+def tidy_dataset(spec: DatasetSpec, directory: Path, areas: Areas) -> TidyDataset:
+    """The tidier registered for `kind: file` (the package stage's entry point)."""
+    return tidy_file(spec, directory, area_codes(areas), areas)
 
 
 def tidy_file(spec: DatasetSpec, directory: Path, area_codes: set[str], areas: Any) -> TidyDataset:

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from kuntadata.errors import SpecError
-from kuntadata.sources.encodings import C1_CONTROLS, encoding_that_fits, is_utf8_text
+from ...errors import SpecError
+from .encodings import C1_CONTROLS, encoding_that_fits, is_utf8_text
 
 EntryKey = tuple[str, str | None, tuple[str, ...]]
 

@@ -1,23 +1,21 @@
 """A local mirror for URL file sources: serves real files under `/{host}{path}` of their URL.
 
 The file source fetches `{KUNTADATA_FILES_URL}/{host}{path}` when that variable is set (see
-`kuntadata.sources.files.mirror_url`), so a spec keeps its canonical address and tests and
-the seeding script replay the real recorded file from 127.0.0.1. Anything not registered
-answers 404; `faults` (see pxweb_server.Faults) give 503 and HTML error pages.
+`adapter.mirror_url`), so a spec keeps its canonical address and tests and the seeding script
+replay the real recorded file from 127.0.0.1. Anything not registered answers 404; `faults`
+(see `kuntadata.sources.testing.Faults`) give 503 and HTML error pages. Use the
+``file_server`` fixture (tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import pytest
-
-from kuntadata.sources.testing import HTML_ERROR_PAGE, Faults
+from ..testing import HTML_ERROR_PAGE, Faults
 
 
 class FileServer:
@@ -85,9 +83,3 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: tests assert on ``server.requests``."""
-
-
-@pytest.fixture
-def file_server() -> Iterator[FileServer]:
-    with FileServer() as server:
-        yield server
