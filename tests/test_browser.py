@@ -216,6 +216,25 @@ def test_municipality_and_home_pages_load_no_chart_library(server: str, watched:
     assert scripts == [server + "static/site.js"] * 2
 
 
+def test_chart_tables_pass_axe_on_a_phone(server: str, watched: Watched) -> None:
+    """390 px with every chart's table open: a table wider than the screen scrolls in a box
+    that the keyboard can reach (axe's scrollable-region-focusable)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = watched.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "fi/kunta/091-helsinki/")
+    for summary in page.locator("details.data-table summary").all():
+        summary.click()
+    results = Axe().run(page, context={"include": [["details.data-table"]]},
+                        options={"runOnly": {"type": "tag", "values": WCAG}})  # fmt: skip
+    assert results.violations_count == 0, results.generate_report()
+    wrap = page.locator("#families-families .table-wrap")
+    wrap.focus()
+    playwright_api.expect(wrap).to_be_focused()
+    playwright_api.expect(wrap).to_have_accessible_name(wrap.locator("caption").inner_text())
+
+
 @pytest.mark.parametrize("query, code", [("Helsingfors", "091"), ("Kuopio", "297")])
 def test_search_as_you_type(server: str, watched: Watched, query: str, code: str) -> None:
     page = watched.page
