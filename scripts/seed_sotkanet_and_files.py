@@ -1,9 +1,9 @@
 """Seed `data/raw/sotkanet/` and `data/raw/files/` from the real recorded files, offline.
 
-Why: the build has no network here, but snapshots must be what an adapter really fetched.
-So this runs the real adapters (`kuntadata.sources.sotkanet`, `kuntadata.sources.files`)
-with the shared HTTP client against their local emulators (each source's `testing` module,
-on 127.0.0.1), which replay the real recordings in tests/fixtures byte for byte. `provenance.json` records the
+Why: the build has no network here, but snapshots must be what an adapter really fetched. So
+this runs the real adapters (`kuntadata.sources.sotkanet`, `kuntadata.sources.files`) with the
+shared HTTP client against their local emulators (each source's `testing` module, on 127.0.0.1),
+which replay the real recordings in tests/fixtures byte for byte. `provenance.json` records the
 127.0.0.1 URL that was fetched, the canonical address, and which real file was replayed.
 
 Only specs with `verified: true` are seeded (an unverified spec has no recorded data).

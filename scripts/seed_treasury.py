@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Seed `data/raw/treasury/` from the real recorded State Treasury files, offline.
 
-Why: these machines have no internet, but a snapshot must be what the adapter really fetched.
-So the real fetch stage runs the real adapter (`kuntadata.sources.treasury`) through the shared
-HTTP client against the local emulator `tests/treasury_server.py` on 127.0.0.1, which serves
-only recorded content from tests/fixtures/treasury/ (the catalogue slice, the KTAS taxonomy,
-the core facts of nine KTAS documents). provenance.json records the 127.0.0.1 URLs called and
-which recorded files stood behind each response (`replayed_from`); the package publishes the
-same catalogue and documents on the Treasury's own host instead.
+Why: these machines have no internet, but a snapshot must be what the adapter really fetched. So
+the real fetch stage runs the real adapter (`kuntadata.sources.treasury`) through the shared
+HTTP client against the local emulator `kuntadata/sources/treasury/testing.py` on 127.0.0.1,
+which serves only recorded content from tests/fixtures/treasury/ (the catalogue slice, the KTAS
+taxonomy, the core facts of nine KTAS documents). provenance.json records the 127.0.0.1 URLs
+called and which recorded files stood behind each response (`replayed_from`); the package
+publishes the same catalogue and documents on the Treasury's own host instead.
 
 Only specs of a package the emulator has documents for (KTAS) are seeded; KKNR and KKOTR were
 never recorded, so those datasets stay "not yet fetched" until a build with internet.
@@ -23,9 +23,14 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "tests")]
+sys.path.insert(0, str(REPO))
 
-from treasury_server import (  # noqa: E402
+from kuntadata.areas import load_areas  # noqa: E402
+from kuntadata.config import load_site_config  # noqa: E402
+from kuntadata.fetch import fetch_datasets  # noqa: E402
+from kuntadata.package import AREAS_DIR  # noqa: E402
+from kuntadata.paths import ProjectPaths  # noqa: E402
+from kuntadata.sources.treasury.testing import (  # noqa: E402
     CATALOGUE_FILE,
     FACTS_FILE,
     INDEX_FILE,
@@ -33,26 +38,20 @@ from treasury_server import (  # noqa: E402
     TreasuryServer,
     treasury_env,
 )
-
-from kuntadata.areas import load_areas  # noqa: E402
-from kuntadata.config import load_site_config  # noqa: E402
-from kuntadata.fetch import fetch_datasets  # noqa: E402
-from kuntadata.package import AREAS_DIR  # noqa: E402
-from kuntadata.paths import ProjectPaths  # noqa: E402
 from kuntadata.spec import load_dataset_specs  # noqa: E402
 
 RECORDED_PACKAGES = {"KTAS"}
 NOTE = (
-    "Fetched offline by the real adapter from the local emulator tests/treasury_server.py on "
-    "127.0.0.1, because the build machine had no internet. It served real recorded content only "
-    "(paths in replayed_from are relative to shared/realdata; sources and checks in "
-    "shared/realdata/treasury/README.md): the catalogue slice plus the catalogue rows of the six "
-    "KTAS 2023 documents rebuilt from their facts' document columns, the KTAS taxonomy, and the "
-    "32 core facts of each recorded KTAS document (a real document has 158-160). The raw JSON "
-    "layout is the emulator's reconstruction from the API's field list, not a recording. "
-    "Documents listed in the catalogue but not recorded were answered 404 and are named in "
-    "missing_documents; documents of business ids that map to no municipality are in "
-    "unknown_business_ids."
+    "Fetched offline by the real adapter from the local emulator "
+    "kuntadata/sources/treasury/testing.py on 127.0.0.1, because the build machine had no "
+    "internet. It served real recorded content only (paths in replayed_from are relative to "
+    "shared/realdata; sources and checks in shared/realdata/treasury/README.md): the catalogue "
+    "slice plus the catalogue rows of the six KTAS 2023 documents rebuilt from their facts' "
+    "document columns, the KTAS taxonomy, and the 32 core facts of each recorded KTAS document (a "
+    "real document has 158-160). The raw JSON layout is the emulator's reconstruction from the "
+    "API's field list, not a recording. Documents listed in the catalogue but not recorded were "
+    "answered 404 and are named in missing_documents; documents of business ids that map to no "
+    "municipality are in unknown_business_ids."
 )
 
 

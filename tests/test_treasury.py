@@ -1,9 +1,9 @@
 """The State Treasury source (`kind: treasury`) against the real recorded files.
 
-The local emulator (tests/treasury_server.py) serves the recorded catalogue slice, the KTAS
-taxonomy and the core facts of nine real KTAS documents; the real adapter, the real fetch and
-package stages read them. Every figure asserted here is a recorded value (Espoo's budgeted
-annual margin 2023 = 349 083 947.70 €, shared/realdata/treasury/README.md §4).
+The local emulator (kuntadata/sources/treasury/testing.py) serves the recorded catalogue slice,
+the KTAS taxonomy and the core facts of nine real KTAS documents; the real adapter, the real
+fetch and package stages read them. Every figure asserted here is a recorded value (Espoo's
+budgeted annual margin 2023 = 349 083 947.70 €, shared/realdata/treasury/README.md §4).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from project import REPO, make_project
-from treasury_server import TreasuryServer
 
 from kuntadata.areas import load_areas
 from kuntadata.config import load_site_config
@@ -31,6 +30,7 @@ from kuntadata.sources.treasury import api
 from kuntadata.sources.treasury.adapter import fetch_treasury
 from kuntadata.sources.treasury.business_ids import MAPPING_DIR, load_business_ids
 from kuntadata.sources.treasury.check import check_treasury_spec
+from kuntadata.sources.treasury.testing import TreasuryServer
 from kuntadata.sources.treasury.tidy import tidy_treasury
 from kuntadata.spec import load_dataset_spec, load_dataset_specs
 
@@ -433,7 +433,7 @@ def test_committed_snapshot_was_fetched_from_the_recorded_files() -> None:
     directory = RAW / "treasury" / "municipal_budget"
     assert verify_snapshot(directory) == []
     provenance = read_provenance(directory)
-    assert "tests/treasury_server.py" in provenance["emulator"]
+    assert "from the local emulator" in provenance["emulator"]  # its path moved since
     assert provenance["replayed_from"]["catalogue.json"] == [
         "treasury/municipal_finance_catalog_v1_slice.csv",
         "treasury/municipal_finance_ktas_core_v1_slice.csv",

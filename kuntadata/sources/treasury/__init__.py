@@ -3,7 +3,7 @@
 One folder holds everything of this source: `api` (addresses, catalogue, taxonomy, how a spec
 selects facts), `business_ids` (business id → municipality, from data), `adapter` (fetch),
 `tidy` (snapshot → tidy table), `public` (the public source a package names), `check`
-(`build.py check --live`).
+(`build.py check --live`) and `testing` (the local emulator tests and seeding fetch from).
 Spec keys: docs/datasets.md, section `kind: treasury`.
 """
 

@@ -1,6 +1,6 @@
 """The public source of a Treasury dataset: the producer's addresses, never the emulator's.
 
-A snapshot may have been fetched from a local emulator (`tests/treasury_server.py`); the
+A snapshot may have been fetched from a local emulator (`testing.py` beside this); the
 package names the same catalogue and documents on the Treasury's own host, the producer and
 the licence. The documents' paths are the recorded ones, so each address can be opened there.
 """

@@ -27,7 +27,8 @@ Bad input for tests, as attributes: ``missing_documents`` (document paths answer
 ``fact_values`` ({(business id, period, code): raw arvo}), ``unlabelled`` (taxonomy codes
 served without labels), ``extra_entries`` (catalogue entries appended), ``faults``.
 
-Use ``with TreasuryServer() as server:`` or ``python tests/treasury_server.py --port 8767``.
+Use ``with TreasuryServer() as server:`` or run
+``python -m kuntadata.sources.treasury.testing --port 8767``.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kuntadata.sources.testing import HTML_ERROR_PAGE, Faults, realdata_dir
+from ..testing import HTML_ERROR_PAGE, Faults, realdata_dir
 
 JSON_TYPE = "application/json;charset=UTF-8"
 REAL_HOST = "https://prodkuntarest.westeurope.cloudapp.azure.com"
