@@ -1,18 +1,24 @@
-"""An Excel workbook per municipality and language, beside its CSV files.
+"""An Excel workbook per municipality, in its own language, beside its CSV files.
 
 The CSV files stay machine-friendly (UTF-8, comma, decimal point), which a Finnish or
 Swedish Excel opens as one column of garbled text. The workbook is the same figures for
 people who use Excel: one sheet per theme with every indicator of the municipality and its
-comparison areas, numbers as real numbers with a number format (Excel shows them with the
-reader's own separators), a missing figure as the meaning of its status symbol (never 0 and
-never an empty cell), a frozen header row with filters, and a sheet of sources with licence,
-fetch and update dates.
+comparison areas (periods down, areas across, like the tables on the page), numbers as real
+numbers with a number format (Excel shows them with the reader's own separators), a missing
+figure as the meaning of its status symbol (never 0 and never an empty cell), a frozen
+header row with filters, and a sheet of sources with licence, fetch and update dates.
 
-One workbook per language rather than one trilingual workbook: headers, sheet names, area
-and period names, and status meanings are all words, and a sheet name holds ≤ 31 characters
-of one language only. XlsxWriter writes it: on the whole-Finland package it was 4–5 times
-faster than openpyxl's write-only mode (`python bench/site.py --xlsx-writers` measures both)
-and its files are reproducible (fixed zip timestamps, creation date from the build date).
+One language per workbook, and one workbook per municipality: the municipality's majority
+language in areas.csv (Finnish for 277, Swedish for 31, among them the Åland municipalities,
+where Finnish is not an official language). Headers, sheet names (≤ 31 characters), names
+of areas and periods and the missing-value texts are words of one language; the numbers are
+the same in every language. On the whole-Finland package (13 datasets, 43 charts) the 308
+workbooks take 2.8 s of CPU (0.4 s preparing, 2.4 s writing) and 5.1 MB; one per site
+language would be 924 files, about 8.3 s of CPU (some 4 s of a 15 s build on two cores,
+growing with every dataset) and 15 MB for the same figures. XlsxWriter writes them 3 times
+faster than openpyxl's write-only mode (2.35 s against 6.95 s of CPU; `python
+bench/site.py --xlsx-writers`), with fixed zip timestamps and the build date as creation
+date, so the files are reproducible.
 """
 
 from __future__ import annotations
