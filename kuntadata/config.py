@@ -7,6 +7,7 @@ so tests and offline demos point them at a server on 127.0.0.1 without editing t
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,10 @@ DEFAULT_SOURCES: dict[str, str] = {
     "classification": "https://data.stat.fi/api/classifications/v2",
 }
 SUPPORTED_LANGUAGES = ("fi", "sv", "en")
+# Deliberately loose: something@domain.tld, no spaces or brackets. Whether mail arrives no
+# syntax can tell; this catches "saavutettavuus at kunta.fi" and a URL pasted as an address.
+EMAIL = re.compile(r"[^\s@<>()\[\],;:\"]+@(?:[^\s@<>()\[\],;:\"./]+\.)+[^\W\d_]{2,}")
+EMAIL_EXAMPLE = "saavutettavuus@example.fi"
 
 
 @dataclass(frozen=True)
@@ -69,8 +74,11 @@ def load_site_config(path: Path) -> SiteConfig:
     data, line_of = load_yaml(path, label)
     if not isinstance(data, dict):
         raise SpecError(f"{label}:1: the file must be a mapping of keys (title, languages, …)")
-    problems = schema_problems(data, "site.schema.json", label, line_of)
+    problems = [p for p in schema_problems(data, "site.schema.json", label, line_of)
+                if not _about_contact(p)]  # fmt: skip
+    problems += contact_problems(data.get("contact"), "contact" in data, label, line_of)
     problems = _explain_empty_scope(data, problems, label, line_of)
+    problems.sort(key=_line_number)
     if problems:
         raise SpecError(problems, where=label)
     scope = data["scope"]
@@ -88,3 +96,66 @@ def load_site_config(path: Path) -> SiteConfig:
         sources=sources,
         path=path,
     )
+
+
+def contact_problems(contact: Any, present: bool, label: str, line_of: Any) -> list[str]:
+    """What is wrong with `contact`, in words a fork can act on.
+
+    The accessibility statement must name where readers send feedback (Act on the Provision
+    of Digital Services 306/2019, section 15), and the site shows that address as a mailto:
+    link, so a missing or malformed address stops the build instead of publishing a
+    statement nobody can answer. The schema says the same for editors; these messages
+    replace its generic ones.
+    """
+    example = f"contact: {{email: {EMAIL_EXAMPLE}}}"
+    if not present:
+        return [
+            f"{label}:1: contact: missing; add the address where readers report accessibility "
+            f"problems, e.g. `{example}` (the accessibility statement links to it)"
+        ]
+    line = line_of(("contact",)) or 1
+    if not isinstance(contact, dict):
+        return [f"{label}:{line}: contact: must be a mapping such as `{example}`"]
+    problems = []
+    email = contact.get("email")
+    if email is None:
+        problems.append(
+            f"{label}:{line}: contact.email: missing; add the address where readers report "
+            f"accessibility problems, e.g. `email: {EMAIL_EXAMPLE}`"
+        )
+    elif not isinstance(email, str) or not EMAIL.fullmatch(email):
+        where = line_of(("contact", "email")) or line
+        problems.append(
+            f"{label}:{where}: contact.email: {email!r} is not an email address; write it as "
+            f"name@domain, e.g. {EMAIL_EXAMPLE}"
+        )
+    feedback = contact.get("feedback_url")
+    if feedback is not None and not (
+        isinstance(feedback, str) and re.fullmatch(r"https?://[^\s/]+\.[^\s]+", feedback)
+    ):
+        where = line_of(("contact", "feedback_url")) or line
+        problems.append(
+            f"{label}:{where}: contact.feedback_url: {feedback!r} is not a web address; write "
+            "it with https://, e.g. https://example.fi/palaute, or remove the key"
+        )
+    return problems
+
+
+def _line_number(problem: str) -> int:
+    """`site.yaml:23: …` → 23, so problems read in the order of the file."""
+    line = problem.split(":", 2)[1] if problem.count(":") >= 2 else ""
+    return int(line) if line.isdigit() else 0
+
+
+def _about_contact(problem: str) -> bool:
+    """A schema message (`site.yaml:LINE: key.path: message`) that `contact_problems` says
+    better: contact missing or not a mapping, email missing or malformed, a bad feedback_url."""
+    parts = problem.split(": ", 2)
+    if len(parts) < 3:
+        return False
+    where, message = parts[1], parts[2]
+    if where == "(top level)":
+        return message == "'contact' is a required property"
+    if where == "contact":
+        return message == "'email' is a required property" or "is not of type" in message
+    return where in ("contact.email", "contact.feedback_url")

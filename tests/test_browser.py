@@ -465,3 +465,66 @@ def test_turnout_map_paints_aland_grey_as_no_data(
         assert map_height >= 600  # ~600 px of map beside the legend
     else:
         assert map_width >= 340 and fills["scroll"] <= 390  # the full column on a phone
+
+
+# --- Phone layout, header search and layout stability (issue 11, part 9) ---------------------
+
+
+def test_ranking_value_column_is_on_a_phone_screen(server: str, watched: Watched) -> None:
+    """At 390 px the ranking table shows rank, name, value and change without scrolling; only
+    region and size class lie beyond the edge, inside the table's own scroll box."""
+    page = watched.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "fi/indikaattori/families/")
+    table = page.locator("table.ranking")
+    header = table.locator("thead th").nth(2)
+    playwright_api.expect(header).to_contain_text("Arvo")
+    for cell in (header, table.locator("tbody tr").first.locator("td").nth(1)):
+        box = cell.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page never scrolls
+
+
+def test_header_search_on_any_page_leads_to_the_home_list(server: str, watched: Watched) -> None:
+    page = watched.page
+    page.goto(server + "sv/kunta/091-helsingfors/")
+    page.locator("#site-search-input").fill("Kuopio")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/sv/\?q=Kuopio#municipality-list$"))
+    playwright_api.expect(page.locator("#search-input")).to_have_value("Kuopio")
+    visible = page.locator("li[data-names]:visible a")
+    playwright_api.expect(visible).to_have_count(1)
+    assert "/kunta/297-kuopio/" in visible.first.get_attribute("href")
+    page.keyboard.press("Enter")  # the home box has the focus: Enter opens the one match
+    page.wait_for_url(re.compile(r"/sv/kunta/297-kuopio/"))
+
+
+def test_header_search_without_javascript_reaches_the_list(server: str, browser: Any) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "fi/indikaattori/families/")
+    page.locator("#site-search-input").fill("Kuopio")
+    page.locator(".site-search button").click()
+    page.wait_for_url(re.compile(r"/fi/\?q=Kuopio#municipality-list$"))
+    assert page.locator("#municipality-list a[href$='297-kuopio/']").is_visible()
+    context.close()
+
+
+LAYOUT_SHIFTS = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 500);
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_home_page_does_not_shift_when_search_appears(
+    server: str, watched: Watched, width: int
+) -> None:
+    page = watched.page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(server + "fi/", wait_until="load")
+    playwright_api.expect(page.locator("#search-input")).to_be_visible()
+    assert page.evaluate(LAYOUT_SHIFTS) == 0

@@ -179,9 +179,66 @@ def test_metadata_jsonld_og_csv_alternates_and_dates(site: Path) -> None:
 
 
 def test_accessibility_statement_uses_site_contact(site: Path) -> None:
-    page = text_of(read(site, "fi/saavutettavuus/index.html"))
-    assert "Esimerkkikunta" in page and "avoindata@example.org" in page
-    assert "https://example.org/palaute" in page and "1.11.2026" in page
+    html = read(site, "fi/saavutettavuus/index.html")
+    page = text_of(html)
+    assert "Esimerkkikunta" in page and "1.11.2026" in page
+    assert "Kerro siitä meille: avoindata@example.org tai https://example.org/palaute" in page
+    assert '<a href="mailto:avoindata@example.org">avoindata@example.org</a>' in html
+    assert '<a href="https://example.org/palaute">https://example.org/palaute</a>' in html
+
+
+def write_site_yaml(root: Path, old: str, new: str) -> Path:
+    """The repository's site.yaml with one piece of text replaced, in `root`."""
+    text = (Path(__file__).parent.parent / "site.yaml").read_text(encoding="utf-8")
+    assert old in text, old
+    (root / "site.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root / "site.yaml"
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("  email: saavutettavuus@kuntadata.invalid\n", "",
+         "site.yaml:16: contact.email: missing; add the address where readers report "
+         "accessibility problems, e.g. `email: saavutettavuus@example.fi`"),
+        ("saavutettavuus@kuntadata.invalid", "saavutettavuus at kunta.fi",
+         "site.yaml:23: contact.email: 'saavutettavuus at kunta.fi' is not an email address; "
+         "write it as name@domain, e.g. saavutettavuus@example.fi"),
+        ("https://github.com/kuntadata/kuntadata/issues", "www.kunta.fi/palaute",
+         "site.yaml:24: contact.feedback_url: 'www.kunta.fi/palaute' is not a web address; "
+         "write it with https://, e.g. https://example.fi/palaute, or remove the key"),
+        ("contact:  ", "contact_removed:  ",
+         "site.yaml:1: contact: missing; add the address where readers report accessibility "
+         "problems, e.g. `contact: {email: saavutettavuus@example.fi}` (the accessibility "
+         "statement links to it)"),
+    ],
+)  # fmt: skip
+def test_site_yaml_contact_is_required_and_checked(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    from kuntadata.config import load_site_config
+    from kuntadata.errors import SpecError
+
+    path = write_site_yaml(tmp_path, old, new)
+    if new.startswith("contact_removed"):  # the whole block goes, not only its key
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"contact_removed:.*?\n(?=theme:)", "", text, flags=re.S))
+    with pytest.raises(SpecError) as caught:
+        load_site_config(path)
+    assert caught.value.problems == [message]
+    assert str(caught.value).endswith("Aborted with 1 error in site.yaml")
+
+
+def test_repository_site_yaml_marks_its_placeholder_address() -> None:
+    """The published default has no real mailbox: the address is RFC 2606's reserved
+    `.invalid`, said to be a placeholder, and the fork guide says to change it."""
+    from kuntadata.config import load_site_config
+
+    repo = Path(__file__).parent.parent
+    config = load_site_config(repo / "site.yaml")
+    assert config.contact["email"].endswith(".invalid")
+    assert "PLACEHOLDER" in (repo / "site.yaml").read_text(encoding="utf-8")
+    assert "Change `contact.email` first." in (repo / "docs/forking.md").read_text("utf-8")
 
 
 def test_municipality_zip_is_a_valid_data_package(site: Path, tmp_path: Path) -> None:

@@ -17,9 +17,10 @@ from .card import responsible_label
 from .catalog import catalogue_context
 from .context import Site, common, relative_root
 from .downloads import table_csv
+from .home import former_municipalities, national_figures
 from .i18n import LANGUAGE_NAMES, gettext_for
 from .maps import indicator_map
-from .mdsafe import markdown_text
+from .mdsafe import markdown_link, markdown_text
 from .meta import data_catalog_jsonld
 from .municipality import area_label
 from .package_data import Dataset, Indicator, pick
@@ -29,7 +30,8 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("
 
 
 def home_page(site: Site, lang: str) -> dict[str, Any]:
-    """All municipalities grouped by region: a plain list that the search box filters."""
+    """The whole country's key figures, then all municipalities grouped by region and the
+    former ones that lead to their successor: a plain list that the search box filters."""
     _ = gettext_for(lang)
     path = site.home_path(lang)
     page = common(site, lang, path, pick(site.config.title, lang),
@@ -62,6 +64,11 @@ def home_page(site: Site, lang: str) -> dict[str, Any]:
         "page": page,
         "regions": [g for _c, g in ordered],
         "count": len(site.municipalities),
+        "former": former_municipalities(site, lang, root),
+        "country": {
+            "name": site.areas.name("SSS", lang),
+            "figures": national_figures(site, lang, root),
+        },
         "indicators": indicators,
         "data_href": root + site.section_path(lang, "data"),
     }
@@ -196,6 +203,7 @@ def content_page(
 ) -> dict[str, Any]:
     """A Markdown page from content/<lang>/; `{placeholders}` filled from site.yaml."""
     literal = {key: markdown_text(value) for key, value in values.items()}  # never Markdown
+    literal["contact_links"] = _contact_links(values, lang)  # links, their parts escaped
     text = re.sub(r"\{(\w+)\}", lambda m: literal.get(m.group(1), m.group(0)), markdown)
     title_match = re.search(r"^#\s+(.+)$", text, re.M)
     title = title_match.group(1).strip() if title_match else section
@@ -205,6 +213,19 @@ def content_page(
                                             site.languages})  # fmt: skip
     page["heading"] = ""  # the Markdown carries its own <h1>
     return {"page": page, "body": Markup(body)}
+
+
+def _contact_links(values: dict[str, str], lang: str) -> str:
+    """`[x@kunta.fi](mailto:x@kunta.fi) tai <https://…>` in Markdown: the accessibility
+    statement's feedback channels as links a reader can follow (the email is required by
+    site.yaml's schema, the feedback page optional)."""
+    _ = gettext_for(lang)
+    email, url = values.get("email", ""), values.get("feedback_url", "")
+    mail = markdown_link(email, f"mailto:{email}") if email else ""
+    page = markdown_link(url, url) if url else ""
+    if mail and page:
+        return _("{email} or {url}").format(email=mail, url=page)
+    return mail or page
 
 
 _HEADING_ID = re.compile(r"<h([1-6])>(.*?)\s*\{#([a-z][a-z0-9-]*)\}</h\1>")
