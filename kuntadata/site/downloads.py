@@ -26,7 +26,6 @@ import csv
 import io
 import json
 import zipfile
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -96,23 +95,6 @@ def municipality_csv_columns(languages: tuple[str, ...]) -> list[str]:
 def status_symbols(series: dict[str, Series | None]) -> set[str]:
     """The status symbols a chart's rows carry (explained under its table)."""
     return {s for item in series.values() if item for s in item.status if s}
-
-
-@lru_cache(maxsize=2048)
-def chart_data_view(template: str, indicator_id: str, lang: str) -> str:
-    """A Vega-Lite chart template reading the shared municipality CSV: keep this indicator's
-    rows and name the areas in the page's language (`area_name` ← `area_name_<lang>`).
-
-    The transforms go first, at the top level (before a facet splits rows by area name).
-    Cached per template, indicator and language, so each chart kind is parsed once.
-    """
-    spec = json.loads(template)
-    view = [
-        {"filter": {"field": "indicator", "equal": indicator_id}},
-        {"calculate": f"datum.area_name_{lang}", "as": "area_name"},
-    ]
-    spec["transform"] = view + list(spec.get("transform") or [])
-    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 class MunicipalityCsvs:
