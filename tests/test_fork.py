@@ -142,5 +142,5 @@ def test_ranks_in_a_fork_are_among_the_forks_municipalities(fork) -> None:
     site, _ = fork
     html = (site / "fi/kunta/167-joensuu/index.html").read_text("utf-8")
     # Joensuu had the most families in Pohjois-Karjala in 2022 (12th in all of Finland).
-    assert "Sija kunnista, joilta on tieto (suurin ensin)</dt><dd>1./13" in html
-    assert "/308" not in html
+    assert "Sijoitus (suurin ensin)</dt><dd>sijalla 1 / 13 kunnasta, joista on tieto" in html
+    assert "/ 308" not in html and "/308" not in html
