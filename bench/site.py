@@ -8,11 +8,11 @@
     python bench/site.py --xlsx-writers       # openpyxl vs XlsxWriter on every workbook
 
 Each run is the whole process a user waits for: `python build.py --root TMP site` in a fresh
-interpreter (imports, the Vega bundle from its disk cache, rendering in two processes, the
-swap of `_site/`), timed from start to exit; runs after the first replace an existing site,
-as a rebuild does. It prints the median and every run, then what `_site/` holds: bytes and
-files by kind, the municipality pages' size raw and gzipped. Targets with every dataset:
-`_site` ≤ 250 MB, ≤ 15,000 files (GitHub Pages: 1 GB), ≤ 15 s on 2 cores.
+interpreter (imports, rendering in two processes, the swap of `_site/`), timed from start to
+exit; runs after the first replace an existing site, as a rebuild does. It prints the median
+and every run, then what `_site/` holds: bytes and files by kind, the municipality pages'
+size raw and gzipped and their chart SVGs. Targets with every dataset: `_site` ≤ 250 MB,
+≤ 15,000 files (GitHub Pages: 1 GB), ≤ 15 s on 2 cores.
 
 `--project` estimates the site with every dataset of `datasets/*.yaml` without inventing a
 single figure: it builds the site from subsets of the real package (whole datasets left
@@ -29,6 +29,7 @@ import gzip
 import io
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -42,6 +43,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+CHART_SVG = re.compile(rb'<svg class="chart-svg".*?</g></svg>', re.S)
 TARGETS = {"bytes": 250_000_000, "files": 15_000, "seconds": 15.0}
 
 
@@ -91,7 +93,7 @@ def site_figures(site: Path) -> dict[str, object]:
     """Bytes and files of `_site/`, by kind; municipality pages raw and gzipped."""
     by_kind: Counter[str] = Counter()
     files_by_kind: Counter[str] = Counter()
-    pages_raw, pages_gzip = [], []
+    pages_raw, pages_gzip, svg = [], [], []
     for path in site.rglob("*"):
         if not path.is_file():
             continue
@@ -104,6 +106,7 @@ def site_figures(site: Path) -> dict[str, object]:
             data = path.read_bytes()
             pages_raw.append(len(data))
             pages_gzip.append(len(gzip.compress(data, 6)))
+            svg += [len(s) for s in CHART_SVG.findall(data)]
     return {
         "bytes": sum(by_kind.values()),
         "files": sum(files_by_kind.values()),
@@ -111,6 +114,8 @@ def site_figures(site: Path) -> dict[str, object]:
         "files_by_kind": files_by_kind,
         "page_raw": statistics.median(pages_raw) if pages_raw else 0,
         "page_gzip": statistics.median(pages_gzip) if pages_gzip else 0,
+        "svg": svg,
+        "pages_sampled": len(pages_raw),
     }
 
 
@@ -182,6 +187,11 @@ def print_site(
         print(f"  {kind:18} {size / 1e6:8.1f} MB {files_by_kind[kind]:7,} files")  # type: ignore[index]
     print(f"municipality page  median {figures['page_raw']:,.0f} B raw, "
           f"{figures['page_gzip']:,.0f} B gzip")  # fmt: skip
+    svg: list[int] = figures["svg"]  # type: ignore[assignment]
+    if svg:
+        print(f"chart SVGs         {len(svg):,} on {figures['pages_sampled']} municipality "
+              f"pages, median {statistics.median(svg):,.0f} B, max {max(svg):,} B, "
+              f"{sum(svg) / 1e6:.1f} MB")  # fmt: skip
 
 
 def startup_seconds() -> float:
