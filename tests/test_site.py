@@ -146,7 +146,7 @@ def test_chart_csv_matches_table_and_names_source_and_licence(site: Path) -> Non
     table = html.split('id="families-families"')[1].split("</table>")[0]
     assert f'<th scope="row">2022</th><td>161{NBSP}417</td>' in table
     block = html.split('id="families-families"')[1].split("</article>")[0]
-    assert 'href="../../../data/kunta/091/091-helsinki-families.csv"' in block  # the chart's CSV
+    assert 'href="../../../data/kunta/091/091-helsinki-families.csv"' in block  # its dataset's
     assert '<svg class="chart-svg"' in block  # drawn at build time, no script needed
 
 
