@@ -16,7 +16,7 @@ from . import fmt
 from .card import responsible_label
 from .catalog import catalogue_context
 from .context import Site, common, relative_root
-from .downloads import table_csv
+from .downloads import source_url, table_csv
 from .home import former_municipalities, national_figures
 from .i18n import LANGUAGE_NAMES, gettext_for
 from .maps import indicator_map
@@ -137,6 +137,7 @@ def indicator_page(
     licences = dataset.resource.get("licenses") or [{}]
     licence = f"{licences[0].get('name', '')} {licences[0].get('path', '')}".strip()
     source = dataset.text("attribution", lang)
+    provenance = [fmt.iso_date(dataset.meta.get("fetched_at")), source, source_url(dataset, lang)]
     earlier = fmt.shift_period(period, 1) if period else None
     for code in ranked:
         series = dataset.series.get((indicator.id, code))
@@ -155,7 +156,7 @@ def indicator_page(
             if code in size_classes else _("not known"),
         })  # fmt: skip
         csv_rows.append([str(positions.get(code, "")), code, site.areas.name(code, lang),
-                         period, fmt.plain_number(value, indicator.decimals), source,
+                         period, fmt.plain_number(value, indicator.decimals), *provenance,
                          licence])  # fmt: skip
     comparison = [
         {"name": site.areas.name(code, lang), "value": _latest_text(dataset, indicator, code, lang)}
@@ -183,7 +184,8 @@ def indicator_page(
         "csv_href": root + csv_path,
     }
     page["csv_links"].append({"href": root + csv_path, "title": title})
-    header = ["rank", "area_code", "area_name", "period", "value", "source", "licence"]
+    header = ["rank", "area_code", "area_name", "period", "value", "fetched_at", "source",
+              "source_url", "licence"]  # fmt: skip
     return context, (csv_path, table_csv(header, csv_rows))
 
 
