@@ -212,8 +212,9 @@ def test_a_real_month_reads_as_words_on_cards_sentences_and_tables(site: Path) -
                     "unemployed_jobseekers-unemployed_jobseekers")  # fmt: skip
     assert "Unemployed job seekers (Helsinki, June 2026): 52,578 persons; there is no figure " \
         "for a year earlier (June 2025) to compare with." in en  # fmt: skip
-    csv_text = (site / "data/fi/kunta/091/unemployed_jobseekers.csv").read_text(encoding="utf-8")
-    assert "KU091,Helsinki,2026M06,unemployed_jobseekers" in csv_text  # machine-readable code
+    csv_path = site / "data/kunta/091/091-helsinki-unemployed_jobseekers.csv"
+    csv_text = csv_path.read_text(encoding="utf-8")
+    assert "KU091,Helsinki,Helsingfors,Helsinki,2026M06,unemployed_jobseekers" in csv_text  # code
 
 
 def test_monthly_change_is_against_the_same_month_a_year_earlier(site: Path) -> None:

@@ -245,7 +245,7 @@ def test_merged_municipality_says_so_and_keeps_old_rows_apart(site: Path) -> Non
     latest = max((r for r in pertunmaa if r["indicator"] == "families"), key=lambda r: r["period"])
     value = f"{int(float(latest['value'])):,}".replace(",", " ")
     assert f"Perheiden lukumäärä: {value} perhettä ({latest['period']})" in text
-    rows = (site / "data/fi/kunta/507/families.csv").read_text(encoding="utf-8")
+    rows = (site / "data/kunta/507/507-mantyharju-families.csv").read_text(encoding="utf-8")
     assert "KU588" not in rows and "KU507" in rows  # Pertunmaa's rows stay under its code
 
 
