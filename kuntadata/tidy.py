@@ -54,5 +54,6 @@ def base_meta(
         "chart": {
             "type": spec.chart.get("type", "line"),
             "indicators": spec.chart.get("indicators") or [i.id for i in spec.indicators],
+            **({"key_figure": False} if spec.chart.get("key_figure") is False else {}),
         },
     }

@@ -39,6 +39,8 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
     shutil.copytree(REPO / "datasets", root / "datasets")
     shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
+    for folder in ("site_templates", "content"):  # for the site test below
+        shutil.copytree(REPO / folder, root / folder)
     paths = ProjectPaths(root)
     config = load_site_config(paths.site_config)
     specs = load_dataset_specs(paths.datasets)
@@ -124,3 +126,26 @@ def test_each_value_of_a_dimension_is_its_own_indicator_on_the_site(package: Pat
     assert "turnout" not in {i.id for i in turnout.indicators}
     assert turnout.series[("turnout_men", "KU091")].value_at("2021") == 59.2
     assert turnout.series[("turnout_women", "KU091")].value_at("2021") == 63.9
+
+
+def test_key_figures_start_with_the_current_population(package: Path) -> None:
+    """The key-figure cards: population 2025 first; Sotkanet's 2009 population is not a key
+    figure (chart.key_figure: false); a dataset without a figure for the municipality (no
+    budget document for Helsinki) gives no empty card."""
+    import dataclasses
+    import re
+
+    from kuntadata.site import build_site
+
+    root = package.parent.parent
+    config = load_site_config(root / "site.yaml")
+    build_site(ProjectPaths(root), dataclasses.replace(config, scope=("KU091",)))
+    html = (root / "_site/fi/kunta/091-helsinki/index.html").read_text("utf-8")
+    cards = html[html.index("Avainluvut") : html.index("</section>", html.index("Avainluvut"))]
+    titles = re.findall(r"<h3><a[^>]*>([^<]*)</a>", cards)
+    assert titles[0] == "Väkiluku"
+    first_card = cards[: cards.index(titles[1])]
+    assert '<span class="value">694\N{NO-BREAK SPACE}392</span>' in first_card
+    assert "Väkiluku (Sotkanet)" not in titles
+    assert not any(t.startswith("Talousarvio") for t in titles)
+    assert len(titles) >= 10
