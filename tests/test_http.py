@@ -118,3 +118,25 @@ def test_throttle_keeps_to_the_call_window(pxweb_server) -> None:
         http.get(config_url(pxweb_server))
     # 3 calls per 10 s published; waited 2 % + 0.1 s longer (tests/test_rate_limits.py)
     assert sleeps == [pytest.approx(10.3), pytest.approx(10.3)]
+
+
+def test_a_large_body_is_streamed_in_chunks_and_kept_whole(httpserver) -> None:
+    """The Treasury catalogue (~13 MB) is read as it arrives; the bytes kept are the whole
+    body, byte for byte."""
+    from kuntadata.sources import http as http_module
+
+    body = b"[" + b",".join(b'{"n":%d}' % n for n in range(300_000)) + b"]"
+    assert len(body) > 2 * http_module.STREAM_CHUNK
+    httpserver.expect_request("/catalogue").respond_with_data(body, content_type="application/json")
+    client = HttpClient(sleep=lambda _: None)
+    seen: list[bool] = []
+    real = client.session.request
+
+    def request(*args, **kwargs):
+        seen.append(kwargs.get("stream", False))
+        return real(*args, **kwargs)
+
+    client.session.request = request  # type: ignore[method-assign]
+    response = client.get(httpserver.url_for("/catalogue"), stream=True, what="catalogue")
+    assert seen == [True]
+    assert response.content == body and response.json()[-1] == {"n": 299_999}

@@ -168,7 +168,7 @@ def fetch_catalogue(client: HttpClient, url: str, spec: DatasetSpec) -> Response
     response = client.remembered.get(url)
     if response is None:
         with _long_read_timeout(client, CATALOGUE_READ_TIMEOUT):
-            response = client.get(url, what=f"{spec.id}: Treasury document catalogue")
+            response = client.get(url, what=f"{spec.id}: Treasury document catalogue", stream=True)
         client.remembered[url] = response
     return response
 
