@@ -100,9 +100,18 @@ def test_a_read_only_folder_is_named_with_what_to_do(packaged, monkeypatch):
     )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a chmod 555 folder")
-def test_a_really_read_only_folder_is_named_with_what_to_do(packaged):
-    (packaged / "data/.build.lock").unlink()
+def test_a_really_read_only_folder_is_named_with_what_to_do(packaged, monkeypatch):
+    lock = packaged / "data/.build.lock"
+    lock.unlink()
+    if os.geteuid() == 0:  # root writes into a chmod 555 folder: refuse as the kernel would
+        real_open = os.open
+
+        def denied(path, flags, *args):
+            if Path(path) == lock:
+                raise OSError(errno.EACCES, "Permission denied", str(path))
+            return real_open(path, flags, *args)
+
+        monkeypatch.setattr(kuntadata.lock.os, "open", denied)
     (packaged / "data").chmod(0o555)
     try:
         result = run(packaged, "--offline", "package")
