@@ -13,6 +13,7 @@ recorded whole-country files: StatFin 11re population 2025 and THL Sotkanet 127 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from datetime import UTC, datetime
@@ -246,7 +247,11 @@ def test_merged_municipality_says_so_and_keeps_old_rows_apart(site: Path) -> Non
     value = f"{int(float(latest['value'])):,}".replace(",", " ")
     assert f"Perheiden lukumäärä: {value} perhettä ({latest['period']})" in text
     rows = (site / "data/kunta/507/507-mantyharju-families.csv").read_text(encoding="utf-8")
-    assert "KU588" not in rows and "KU507" in rows  # Pertunmaa's rows stay under its code
+    areas = {r["area_code"] for r in csv.DictReader(io.StringIO(rows))}
+    assert "KU588" not in areas and "KU507" in areas  # Pertunmaa's rows stay under its code
+    # … and the current-division column (harmonised.py) says it added them, as the page does
+    assert ",includes:KU588," in rows
+    assert "Nykyisellä aluejaolla, Pertunmaa (yhdistyi 2025) mukaan lukien" in text
 
 
 def test_map_classes_are_quintiles_of_the_values_shown() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import fmt
 from .context import Site
+from .harmonised import current_division_figures
 from .i18n import N_, gettext_for
 from .package_data import THEMES, pick
 
@@ -127,4 +128,7 @@ def merged_municipalities(site: Site, code: str, lang: str) -> list[dict[str, An
         merged.append({"text": text, "figures": figures,
                        "figures_caption": _("Latest figures under the code of {name} ({code})"
                                             ).format(**words)})  # fmt: skip
+    current = current_division_figures(site, code, lang)  # harmonised.py: counts summed
+    if current:
+        merged.append(current)
     return merged

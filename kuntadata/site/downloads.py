@@ -34,6 +34,7 @@ import pandas as pd
 from ..public_source import is_public_url
 from . import fmt
 from .csvsafe import safe_rows
+from .harmonised import harmonised_series
 from .package_data import Dataset, Series, pick
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -88,7 +89,8 @@ def municipality_csv_path(site: Any, code: str, dataset_id: str) -> str:
 def municipality_csv_columns(languages: tuple[str, ...]) -> list[str]:
     return [
         "area_code", *[f"area_name_{lang}" for lang in languages], "period", "indicator",
-        "value", "status", "fetched_at", "source", "source_url", "licence",
+        "value", "status", "value_current_division", "current_division_note",
+        "fetched_at", "source", "source_url", "licence",
     ]  # fmt: skip
 
 
@@ -133,11 +135,16 @@ class MunicipalityCsvs:
                 item = dataset.series.get((indicator.id, area_code))
                 if item is None:
                     continue
-                for period, value, status in zip(
-                    item.periods, item.values, item.status, strict=True
+                current = harmonised_series(dataset, indicator, area_code, self.site.areas)
+                for at, (period, value, status) in enumerate(
+                    zip(item.periods, item.values, item.status, strict=True)
                 ):
                     number = fmt.plain_number(value, indicator.decimals)
-                    rows.append([area_code, *names, period, indicator.id, number, status, *tail])
+                    cell = current[at] if current else None
+                    whole = fmt.plain_number(cell.value, indicator.decimals) if cell else ""
+                    note = cell.note if cell else ""
+                    rows.append([area_code, *names, period, indicator.id, number, status,
+                                 whole, note, *tail])  # fmt: skip
             block = self._blocks[key] = _csv_lines(safe_rows(self.columns, rows))  # csvsafe.py
         return block
 
