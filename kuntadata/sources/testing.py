@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURES_DIR = REPO_ROOT / "tests" / "fixtures"
@@ -89,3 +92,50 @@ class Faults:
                     fault.remaining -= 1
                     return fault
         return None
+
+
+def fault_answer(make: Callable[..., Any], mode: str, retry_after: float) -> Any:
+    """The answer of a 429, 503 or HTML-error fault, built with the emulator's answer type
+    `make(status, body, content_type, headers)`."""
+    if mode == "429":
+        header = str(int(retry_after)) if float(retry_after).is_integer() else str(retry_after)
+        return make(429, b"Too many requests", "text/plain", {"Retry-After": header})
+    if mode == "503":
+        return make(503, b"Service Unavailable", "text/plain")
+    return make(200, HTML_ERROR_PAGE.encode("utf-8"), "text/html; charset=utf-8")
+
+
+class QuietHttpServer(ThreadingHTTPServer):
+    """A threaded local server that never makes a test wait when it stops, and stays quiet
+    when a client that timed out hangs up (expected in fault tests). `api` answers."""
+
+    daemon_threads = True
+    block_on_close = False
+    api: Any
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that timed out and hung up is expected in fault tests; stay quiet."""
+
+
+class GetHandler(BaseHTTPRequestHandler):
+    """GET only: `server.api.answer(path, user_agent)` gives status, body, content type and
+    headers; keep-alive like the real services."""
+
+    protocol_version = "HTTP/1.1"
+    server: QuietHttpServer
+
+    def do_GET(self) -> None:
+        answer = self.server.api.answer(self.path, self.headers.get("User-Agent", ""))
+        try:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.content_type)
+            self.send_header("Content-Length", str(len(answer.body)))
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(answer.body)
+        except OSError:
+            self.close_connection = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: tests assert on ``server.requests``."""

@@ -22,12 +22,11 @@ import contextlib
 import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..testing import HTML_ERROR_PAGE, Faults, realdata_dir
+from ..testing import Faults, GetHandler, QuietHttpServer, fault_answer, realdata_dir
 
 PREFIX = "/rest/1.1"
 JSON_TYPE = "application/json;charset=UTF-8"
@@ -80,7 +79,7 @@ class SotkanetServer:
         self._stopping = threading.Event()
         self._metadata = json.loads((self.realdata / METADATA_FILE).read_bytes())["indicators"]
         self._listed: set[str] | None = None
-        self._httpd = _HttpServer((host, port), _Handler)
+        self._httpd = QuietHttpServer((host, port), GetHandler)
         self._httpd.api = self
         self.host, self.port = self._httpd.server_address[:2]
         self.url = f"http://{self.host}:{self.port}{PREFIX}"
@@ -114,7 +113,7 @@ class SotkanetServer:
         if fault and fault.mode == "slow":
             self._stopping.wait(fault.delay)
         if fault and fault.mode in ("429", "503", "html"):
-            return _fault(fault.mode, fault.retry_after)
+            return fault_answer(Answer, fault.mode, fault.retry_after)
         answer = self._route(url.path, query)
         if answer.replayed:
             with self._lock:
@@ -196,45 +195,6 @@ class SotkanetServer:
 
 def _error(status: int, message: str) -> Answer:
     return Answer(status, json.dumps({"error": message}).encode("utf-8"))
-
-
-def _fault(mode: str, retry_after: float) -> Answer:
-    if mode == "429":
-        header = str(int(retry_after)) if float(retry_after).is_integer() else str(retry_after)
-        return Answer(429, b"Too many requests", "text/plain", {"Retry-After": header})
-    if mode == "503":
-        return Answer(503, b"Service Unavailable", "text/plain")
-    return Answer(200, HTML_ERROR_PAGE.encode("utf-8"), "text/html; charset=utf-8")
-
-
-class _HttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    api: SotkanetServer
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that timed out and hung up is expected in fault tests; stay quiet."""
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _HttpServer
-
-    def do_GET(self) -> None:
-        answer = self.server.api.answer(self.path, self.headers.get("User-Agent", ""))
-        try:
-            self.send_response(answer.status)
-            self.send_header("Content-Type", answer.content_type)
-            self.send_header("Content-Length", str(len(answer.body)))
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(answer.body)
-        except OSError:
-            self.close_connection = True
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: tests assert on ``server.requests``."""
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -41,12 +41,11 @@ import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..testing import HTML_ERROR_PAGE, Faults, realdata_dir
+from ..testing import Faults, GetHandler, QuietHttpServer, fault_answer, realdata_dir
 
 JSON_TYPE = "application/json;charset=UTF-8"
 REAL_HOST = "https://prodkuntarest.westeurope.cloudapp.azure.com"
@@ -104,7 +103,7 @@ class TreasuryServer:
         self.requests: list[str] = []
         self.replayed: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
-        self._httpd = _HttpServer((host, port), _Handler)
+        self._httpd = QuietHttpServer((host, port), GetHandler)
         self._httpd.api = self
         self.host, self.port = self._httpd.server_address[:2]
         self.url = f"http://{self.host}:{self.port}"
@@ -217,7 +216,7 @@ class TreasuryServer:
             return Answer(403, b"Forbidden", "text/plain")
         fault = self.faults.take("GET", path)
         if fault and fault.mode in ("429", "503", "html"):
-            return _fault(fault.mode, fault.retry_after)
+            return fault_answer(Answer, fault.mode, fault.retry_after)
         answer = self._route(path)
         if answer.replayed:
             with self._lock:
@@ -265,46 +264,6 @@ def _json(body: Any, replayed: tuple[str, ...]) -> Answer:
 
 def _error(status: int, message: str) -> Answer:
     return Answer(status, json.dumps({"error": message}).encode("utf-8"))
-
-
-def _fault(mode: str, retry_after: float) -> Answer:
-    if mode == "429":
-        return Answer(
-            429, b"Too many requests", "text/plain", {"Retry-After": str(int(retry_after))}
-        )
-    if mode == "503":
-        return Answer(503, b"Service Unavailable", "text/plain")
-    return Answer(200, HTML_ERROR_PAGE.encode("utf-8"), "text/html; charset=utf-8")
-
-
-class _HttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    api: TreasuryServer
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that timed out and hung up is expected in fault tests; stay quiet."""
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _HttpServer
-
-    def do_GET(self) -> None:
-        answer = self.server.api.answer(self.path, self.headers.get("User-Agent", ""))
-        try:
-            self.send_response(answer.status)
-            self.send_header("Content-Type", answer.content_type)
-            self.send_header("Content-Length", str(len(answer.body)))
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(answer.body)
-        except OSError:
-            self.close_connection = True
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: tests assert on ``server.requests``."""
 
 
 @contextlib.contextmanager
