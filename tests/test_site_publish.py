@@ -117,7 +117,7 @@ def test_catalogue_page_has_datacatalog_jsonld_link_and_freshness(site: Path) ->
 
 def test_chart_source_line_gives_dates_and_next_release(site: Path) -> None:
     html = (site / "en/kunta/091-helsinki/index.html").read_text("utf-8")
-    captions = re.findall(r'<figcaption class="source">(.*?)</figcaption>', html, re.S)
+    captions = re.findall(r'<figcaption class="source"[^>]*>(.*?)</figcaption>', html, re.S)
     population = next(c for c in captions if "population structure" in c)
     assert (
         "Data fetched 23 November 2026, updated by the source 1 April 2026. "
@@ -126,6 +126,10 @@ def test_chart_source_line_gives_dates_and_next_release(site: Path) -> None:
     families = next(c for c in captions if "families" in c)
     assert "updated by the source 16 June 2023." in families
     assert "has not updated this data for 1,255 days" in families
+    # a dataset's later charts name the source and link its full credit above
+    short = re.findall(r'<figcaption class="source">(.*?)</figcaption>', html, re.S)
+    ids = re.findall(r'<figcaption class="source" id="([^"]+)">', html)
+    assert short and all(re.search(r'<a href="#([\w-]+)">', c)[1] in ids for c in short)
     fi = (site / "fi/kunta/091-helsinki/index.html").read_text("utf-8")
     assert "Seuraava julkaisu 1.4.2027." in fi
 
@@ -139,7 +143,8 @@ def test_unknown_update_time_is_left_out_not_shown_blank(tmp_path: Path) -> None
     descriptor_path.write_text(json.dumps(descriptor), "utf-8")
     build_site(paths, site_config(), built_at=BUILT)
     html = (paths.site / "en/kunta/091-helsinki/index.html").read_text("utf-8")
-    captions = re.findall(r'<figcaption class="source">(.*?)</figcaption>', html, re.S)
+    full = r'<figcaption class="source" id="[^"]+">(.*?)</figcaption>'  # under a first chart
+    captions = re.findall(full, html, re.S)
     assert captions and all("Data fetched 23 November 2026." in c for c in captions)
     assert not any("updated by the source" in c for c in captions)
     assert "Updated by the source not given by the source" in page_text(

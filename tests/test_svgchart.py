@@ -261,3 +261,11 @@ def test_a_chart_is_small_and_fast() -> None:
     for _round in range(200):
         line_chart(YEARS, lines, lang="fi", y_title="Indeksi", labelledby="s", title="t")
     assert (time.perf_counter() - started) / 200 < 0.001
+
+
+def test_line_styles_in_site_css_match_the_line_styles() -> None:
+    """The lines carry only a class (`s0`…): site.css holds their colour and dash."""
+    css = SITE_CSS.read_text(encoding="utf-8")
+    for number, style in enumerate(STYLES):
+        dash = f" stroke-dasharray: {style.dash};" if style.dash else ""
+        assert f".chart-svg .s{number} {{ stroke: {style.colour};{dash} }}" in css

@@ -114,6 +114,7 @@ def chart_block(
     own = series[code]
     block: dict[str, Any] = {
         "id": f"{dataset.id}-{indicator.id}",
+        "dataset": dataset.id,  # its first chart on the page holds the dataset's full source
         "title": title,
         "subtitle": ", ".join(names),
         "unit": unit,

@@ -42,7 +42,10 @@ ROW = 46  # bar charts: one area per row (name, then its bar and value)
 BAR_RIGHT = 80.0  # % of the width a bar may take; the value label goes after it
 GRID, BASELINE, TEXT = "#d0d7de", "#6b6b6b", "#4d4d4d"  # baseline 5.3:1, text 8.5:1 on white
 NARROW_PX, WIDE_PX = 290, 600  # widths the time axis labels must fit (phone, desktop)
-HALO = 'stroke="#fff" stroke-width="4" stroke-linejoin="round" paint-order="stroke"'
+# Presentation repeated on every chart lives in site.css (`.chart-svg …` rules, the same
+# colours as here): the tick labels' colour and white halo (`.y`, `.x`), the axis title (`.t`),
+# the grid and baseline strokes (`.g`, `.b`), the lines' width, join, colour and dash (`.l`,
+# `.s0`…`.s3`, non-scaling strokes) and the 13 px text, so each chart only writes its geometry.
 
 
 @dataclass(frozen=True)
@@ -202,12 +205,12 @@ def line_chart(
         return X_LEFT + (month - first) / span * (X_RIGHT - X_LEFT)
 
     parts = [_open(labelledby, title, HEIGHT)]
-    parts.append(f'<g stroke="{GRID}">')
-    parts += [f'<line x2="100%" y1="{y(t)}" y2="{y(t)}"/>' for t in ticks if t != baseline]
-    parts.append("</g>")
+    # Grid lines and the darker baseline are one path each in the stretched SVG below (x in
+    # per mille, y in px), drawn before the lines as the separate <line>s used to be.
+    grid = "".join(f"M0 {y(t)}H1000" for t in ticks if t != baseline)
+    rules = f'<path class="g" d="{grid}"/>' if grid else ""
     if low <= baseline <= high:
-        parts.append(f'<line x2="100%" y1="{y(baseline)}" y2="{y(baseline)}" '
-                     f'stroke="{BASELINE}"/>')  # fmt: skip
+        rules += f'<path class="b" d="M0 {y(baseline)}H1000"/>'
     step = period_step(periods)
     paths, points = [], []
     for number, line in enumerate(lines):
@@ -216,27 +219,24 @@ def line_chart(
         for run in runs:
             if len(run) > 1:
                 coords = " ".join(f"{x(months[i]) * 10:.0f},{y(line.values[i])}" for i in run)
-                dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
-                paths.append(f'<polyline points="{coords}" stroke="{style.colour}"{dash} '
-                             'vector-effect="non-scaling-stroke"/>')  # fmt: skip
+                paths.append(f'<polyline class="s{number % len(STYLES)}" points="{coords}"/>')
         shown = sum(len(run) for run in runs)
         marked = [i for run in runs for i in (run if shown <= 12 else {run[0], run[-1]})]
         points.append(_markers(style, [(x(months[i]), y(line.values[i])) for i in marked]))
-    parts.append(f'<svg viewBox="0 0 1000 {HEIGHT}" preserveAspectRatio="none" width="100%" '
-                 f'height="{HEIGHT}" overflow="visible"><g fill="none" stroke-width="2.5" '
-                 f'stroke-linejoin="round">{"".join(paths)}</g></svg>')  # fmt: skip
-    parts.append(f'<g class="y" fill="{TEXT}" {HALO}>')
+    # A nested SVG's width and height default to 100 % of the chart's: no attributes needed.
+    parts.append(f'<svg viewBox="0 0 1000 {HEIGHT}" preserveAspectRatio="none">{rules}'
+                 f'<g class="l" fill="none">{"".join(paths)}</g></svg>')  # fmt: skip
+    parts.append('<g class="y">')
     parts += [f'<text y="{y(t) - 5}">{escape(fmt.number(t, decimals, lang))}</text>'
               for t in ticks]  # fmt: skip
-    parts.append(f'</g><text y="13" fill="{TEXT}" font-weight="600">{escape(y_title)}</text>')
+    parts.append(f'</g><text class="t" y="13">{escape(y_title)}</text>')
     parts += points  # over the tick labels: a point at the left edge is never hidden
     labels = [fmt.period_label(p, lang) for p in periods]
     narrow, wide = time_ticks(months, labels)
     for group, chosen in (("x", narrow), ("x wide", wide)):
         if not chosen:
             continue
-        parts.append(f'<g class="{group}" fill="{TEXT}" text-anchor="middle" '
-                     f'transform="translate(0 {HEIGHT - 6})">')  # fmt: skip
+        parts.append(f'<g class="{group}">')  # site.css moves it under the plot (HEIGHT - 6)
         for i in chosen:
             anchor = _anchor(x(months[i]), span)
             parts.append(f'<text x="{_pct(x(months[i]))}"{anchor}>{escape(labels[i])}</text>')
@@ -311,7 +311,7 @@ def bar_chart(
     first = TOP - 8  # the top of the first row
     bottom = first + ROW * (len(bars) - 1) + 35  # the bottom of the last bar
     parts = [_open(labelledby, title, bottom + 6)]
-    parts.append(f'<text y="13" fill="{TEXT}" font-weight="600">{escape(unit)}</text>')
+    parts.append(f'<text class="t" y="13">{escape(unit)}</text>')
     for row, (label, value) in enumerate(bars):
         top = first + ROW * row
         colour = BAR_COLOURS[0] if row == 0 else BAR_COLOURS[1]
@@ -336,7 +336,7 @@ def _open(labelledby: str, title: str, height: int) -> str:
     from assistive technology (`_close`): Chrome would otherwise list every tick label and the
     inner SVG as children of the image."""
     return (f'<svg class="chart-svg" width="100%" height="{height}" role="img" '
-            f'aria-labelledby="{escape(labelledby)}" font-size="13"><title>{escape(title)}'
+            f'aria-labelledby="{escape(labelledby)}"><title>{escape(title)}'
             '</title><g aria-hidden="true">')  # fmt: skip
 
 
