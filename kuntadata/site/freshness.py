@@ -31,7 +31,8 @@ def statuses(site: Any) -> dict[str, DatasetStatus]:
 
 
 def date_sentence(status: DatasetStatus | None, lang: str) -> str:
-    """`Data fetched 23.11.2026, updated by the source 1.4.2026. Next release 1.4.2027.`
+    """`Data fetched 23.11.2026, updated by the source 1.4.2026. Next release 1.4.2027.` (or
+    the estimated next figure, see `next_sentence`).
 
     Only what is known is said: Sotkanet and file sources often give no update time, and an
     empty date must never read as "updated by the source ." on a page.
@@ -48,12 +49,51 @@ def date_sentence(status: DatasetStatus | None, lang: str) -> str:
         }
     else:
         text = _("Data fetched %(fetched)s.") % {"fetched": fetched}
-    if status.next_release:
-        date = fmt.long_date(status.next_release, lang)
-        text += " " + _("Next release %(date)s.") % {"date": date}
+    text += " " + next_sentence(status, lang)
     if status.stale:
         text += " " + stale_sentence(status, lang)
     return text
+
+
+# how often, as said after "estimate: published …"
+PUBLISHED = {
+    "yearly": N_("published yearly"),
+    "quarterly": N_("published quarterly"),
+    "monthly": N_("published monthly"),
+}
+
+
+def next_sentence(status: DatasetStatus, lang: str) -> str:
+    """When the next figure is due, as `kuntadata.status` judged it: the producer's announced
+    date as it is, an estimate labelled as one (`Next figure expected around April 2027
+    (estimate: published yearly).`), overdue when that time has passed, and no guess at all
+    for an irregular source or one that gives no update time."""
+    _ = gettext_for(lang)
+    if status.next_due and not status.next_estimated:
+        date = fmt.long_date(status.next_due, lang)
+        if status.overdue:
+            return _("Next figure overdue since %(date)s, the date the source announced.") % {
+                "date": date
+            }
+        return _("Next release %(date)s.") % {"date": date}
+    how = _(PUBLISHED[status.cadence]) if status.cadence in PUBLISHED else ""
+    if status.next_due:
+        year, month = (int(part) for part in status.next_due.split("-")[:2])
+        words = {"month": month_year(year, month, lang), "how": how}
+        if status.overdue:
+            return _("Next figure overdue since around %(month)s (estimate: %(how)s).") % words
+        return _("Next figure expected around %(month)s (estimate: %(how)s).") % words
+    if status.cadence == "irregular":
+        return _("Published irregularly; when the next figure is due is not known.")
+    return _("When the next figure is due is not known.")
+
+
+def month_year(year: int, month: int, lang: str) -> str:
+    """`kesäkuussa 2027` (Finnish inessive, "in June"), `juni 2027`, `June 2027`."""
+    name = fmt.month_names(lang)[month - 1]
+    if lang == "fi":  # every Finnish month name ends in -kuu: kesäkuu → kesäkuussa
+        name += "ssa"
+    return f"{name} {year}"
 
 
 def stale_sentence(status: DatasetStatus, lang: str) -> str:

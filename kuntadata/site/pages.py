@@ -17,6 +17,7 @@ from .card import responsible_label
 from .catalog import catalogue_context
 from .context import Site, common, relative_root
 from .downloads import source_url, table_csv
+from .freshness import date_sentence, statuses
 from .home import former_municipalities, national_figures
 from .i18n import LANGUAGE_NAMES, gettext_for
 from .maps import indicator_map
@@ -173,6 +174,7 @@ def indicator_page(
             "source": source,
             "dataset": dataset.text("title", lang),
             "fetched": fmt.long_date(dataset.meta.get("fetched_at"), lang),
+            "dates": date_sentence(statuses(site).get(dataset.id), lang),
             "responsible": responsible_label(indicator.responsible, lang),
             "responsible_href": root + site.section_path(lang, "about") + "#responsibility",
         },
