@@ -6,8 +6,8 @@ A chart here is a few dozen elements written with plain string templates in a fr
 millisecond, inlined in the page: no JavaScript, no blocking time, it prints, and it is one
 `role="img"` named by the chart's sentence (`aria-labelledby`).
 
-Layout: a chart is as wide as its column (`width="100%"`) and a fixed number of pixels high,
-so 13 px text stays 13 px on a phone and on a desktop (a viewBox would shrink it to 8 px on a
+Layout: a chart is as wide as its column (site.css `width: 100%`) and a fixed number of pixels
+high, so 13 px text stays 13 px on a phone and on a desktop (a viewBox would shrink it to 8 px on a
 360 px screen). Horizontal positions are therefore percentages; the lines are drawn in a
 nested SVG stretched only horizontally (`preserveAspectRatio="none"`, x in per mille), whose
 strokes do not stretch (`vector-effect="non-scaling-stroke"`), and the points are drawn
@@ -44,8 +44,9 @@ GRID, BASELINE, TEXT = "#d0d7de", "#6b6b6b", "#4d4d4d"  # baseline 5.3:1, text 8
 NARROW_PX, WIDE_PX = 290, 600  # widths the time axis labels must fit (phone, desktop)
 # Presentation repeated on every chart lives in site.css (`.chart-svg …` rules, the same
 # colours as here): the tick labels' colour and white halo (`.y`, `.x`), the axis title (`.t`),
-# the grid and baseline strokes (`.g`, `.b`), the lines' width, join, colour and dash (`.l`,
-# `.s0`…`.s3`, non-scaling strokes) and the 13 px text, so each chart only writes its geometry.
+# the grid and baseline strokes (`.g`, `.b`), the lines' width, join, colour and dash
+# (`polyline`, `.s0`…`.s3`, non-scaling strokes) and the 13 px text, so each chart only
+# writes its geometry.
 
 
 @dataclass(frozen=True)
@@ -223,9 +224,10 @@ def line_chart(
         shown = sum(len(run) for run in runs)
         marked = [i for run in runs for i in (run if shown <= 12 else {run[0], run[-1]})]
         points.append(_markers(style, [(x(months[i]), y(line.values[i])) for i in marked]))
-    # A nested SVG's width and height default to 100 % of the chart's: no attributes needed.
-    parts.append(f'<svg viewBox="0 0 1000 {HEIGHT}" preserveAspectRatio="none">{rules}'
-                 f'<g class="l" fill="none">{"".join(paths)}</g></svg>')  # fmt: skip
+    # A nested SVG's width and height default to 100 % of the chart's: no attributes needed;
+    # its fill="none" is inherited by the paths and lines (site.css: width, join, colour).
+    parts.append(f'<svg viewBox="0 0 1000 {HEIGHT}" preserveAspectRatio="none" fill="none">'
+                 f'{rules}{"".join(paths)}</svg>')  # fmt: skip
     parts.append('<g class="y">')
     parts += [f'<text y="{y(t) - 5}">{escape(fmt.number(t, decimals, lang))}</text>'
               for t in ticks]  # fmt: skip
@@ -335,7 +337,7 @@ def _open(labelledby: str, title: str, height: int) -> str:
     `<title>` is the short description browsers show on hover). The drawing itself is hidden
     from assistive technology (`_close`): Chrome would otherwise list every tick label and the
     inner SVG as children of the image."""
-    return (f'<svg class="chart-svg" width="100%" height="{height}" role="img" '
+    return (f'<svg class="chart-svg" height="{height}" role="img" '
             f'aria-labelledby="{escape(labelledby)}"><title>{escape(title)}'
             '</title><g aria-hidden="true">')  # fmt: skip
 
