@@ -447,7 +447,7 @@ def test_turnout_map_paints_aland_grey_as_no_data(
     legend, areas = fills["legend"], fills["areas"]
     no_data = legend["ei tietoa"]
     assert no_data == "rgb(217, 217, 217)"  # #d9d9d9
-    assert areas["Brändö"] == areas["Maarianhamina"] == no_data
+    assert areas["Brändö"] == areas["Mariehamn – Maarianhamina"] == no_data  # own language
     assert len(areas) == 23 and list(areas.values()).count(no_data) == 16  # all of Åland
     csv_text = page.request.get(turnout_server + "data/fi/indikaattori/turnout_women.csv").text()
     helsinki = next(r for r in csv.DictReader(io.StringIO(csv_text)) if r["area_code"] == "KU091")
@@ -458,8 +458,8 @@ def test_turnout_map_paints_aland_grey_as_no_data(
         and bounds[0] <= value <= bounds[-1]
     ]  # fmt: skip
     assert len(holding) == 1, (value, list(legend))
-    assert areas["Helsinki"] == legend[holding[0]] != no_data
-    assert numbers_in(fills["titles"]["Helsinki"].split(": ")[1], "fi") == value
+    assert areas["Helsinki – Helsingfors"] == legend[holding[0]] != no_data
+    assert numbers_in(fills["titles"]["Helsinki – Helsingfors"].split(": ")[1], "fi") == value
     map_width, map_height = fills["size"]
     if width == 1280:
         assert map_height >= 600  # ~600 px of map beside the legend
@@ -528,3 +528,42 @@ def test_home_page_does_not_shift_when_search_appears(
     page.goto(server + "fi/", wait_until="load")
     playwright_api.expect(page.locator("#search-input")).to_be_visible()
     assert page.evaluate(LAYOUT_SHIFTS) == 0
+
+
+@pytest.fixture(scope="module")
+def own_language_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Närpes, Helsinki, Kuopio, Raseborg and Mariehamn from the real areas table."""
+    paths = make_project(tmp_path_factory.mktemp("own-language-browser"),
+                         municipalities=("KU545", "KU091", "KU297", "KU710", "KU478"))  # fmt: skip
+    build_site(paths, site_config(), built_at=datetime(2026, 11, 23, tzinfo=UTC))
+    httpd, base = serve_in_thread(paths.site)
+    yield base
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.parametrize("query", ["Närpiö", "narpes"])
+def test_search_finds_narpes_by_either_name_in_its_own_language(
+    own_language_server: str, watched: Watched, query: str
+) -> None:
+    """Either name finds Närpes; the match says both names, Swedish first, and opens the
+    Finnish page, whose language switch starts with Svenska; axe finds no violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = watched.page
+    page.goto(own_language_server + "fi/")
+    page.locator("#search-input").fill(query)
+    visible = page.locator("li[data-names]:visible a")
+    playwright_api.expect(visible).to_have_count(1)
+    assert visible.first.inner_text() == "Närpes – Närpiö"
+    assert visible.first.locator("span[lang=sv]").inner_text() == "Närpes"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/fi/kunta/545-narpio/$"))
+    assert page.locator("h1").inner_text() == "Närpes – Närpiö"
+    switch = page.locator(".lang-switch a")
+    assert [switch.nth(i).get_attribute("lang") for i in range(3)] == ["sv", "fi", "en"]
+    switch.first.click()
+    page.wait_for_url(re.compile(r"/sv/kunta/545-narpes/$"))
+    assert page.locator("h1 span[lang=fi]").inner_text() == "Närpiö"
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert results.violations_count == 0, results.generate_report()

@@ -153,11 +153,11 @@ def test_chart_csv_matches_table_and_names_source_and_licence(site: Path) -> Non
 def test_language_versions_and_bilingual_names(site: Path) -> None:
     sv = read(site, "sv/kunta/091-helsingfors/index.html")
     assert '<html lang="sv">' in sv
-    assert '<h1>Helsingfors <span class="other-name" lang="fi">Helsinki</span></h1>' in sv
+    assert '<h1><span lang="fi">Helsinki</span> – Helsingfors</h1>' in sv  # its own languages
     assert 'hreflang="fi" href="https://example.org/kuntadata/fi/kunta/091-helsinki/"' in sv
     assert 'href="../../../fi/kunta/091-helsinki/" lang="fi" hreflang="fi"' in sv
     fi = read(site, "fi/kunta/091-helsinki/index.html")
-    assert '<h1>Helsinki <span class="other-name" lang="sv">Helsingfors</span></h1>' in fi
+    assert '<h1>Helsinki – <span lang="sv">Helsingfors</span></h1>' in fi
     assert "Siirry sisältöön" in fi and "Hoppa till innehållet" in sv
     kuopio = read(site, "fi/kunta/297-kuopio/index.html")
     assert "<h1>Kuopio</h1>" in kuopio
@@ -168,7 +168,7 @@ def test_metadata_jsonld_og_csv_alternates_and_dates(site: Path) -> None:
     data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html).group(1))
     assert data["@type"] == "Dataset" and data["spatialCoverage"]["identifier"] == "KU091"
     assert data["temporalCoverage"] == "2006/2025"
-    assert '<meta property="og:title" content="Helsinki – Municipal data">' in html
+    assert '<meta property="og:title" content="Helsinki – Helsingfors – Municipal data">' in html
     assert (
         '<link rel="alternate" type="text/csv" href="../../../data/kunta/091/091-helsinki-' in html
     )

@@ -212,7 +212,9 @@ def test_indicator_page_has_a_static_map_of_the_scope(site: Path) -> None:
     svg = re.search(r'<svg[^>]*class="choropleth".*?</svg>', html, re.S).group(0)
     drawn = re.findall(r'fill="(#[0-9a-f]{6})"><title>([^:<]+): ', svg)
     names = sorted(name for _fill, name in drawn)  # the scope only; Pertunmaa dissolved
-    assert names == ["Espoo", "Helsinki", "Kuopio", "Mäntyharju", "Vantaa"]
+    assert names == [  # each in its own language(s), majority first
+        "Espoo – Esbo", "Helsinki – Helsingfors", "Kuopio", "Mäntyharju", "Vantaa – Vanda"
+    ]  # fmt: skip
     assert {fill for fill, _name in drawn} <= {*CLASS_COLOURS, NO_DATA_FILL}
     assert "vega" not in html.lower() and len(svg.encode("utf-8")) < 20_000
     legend = re.search(r'<div class="map-legend">.*?</ul>', html, re.S).group(0)

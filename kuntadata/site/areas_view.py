@@ -14,9 +14,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
 from ..errors import BuildError
 
 COUNTRY = "SSS"
+NAME_SEPARATOR = " – "  # between a municipality's names: "Närpes – Närpiö"
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,42 @@ class Area:
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names.get("fi") or self.code
 
+    @property
+    def own_languages(self) -> tuple[str, ...]:
+        """The municipality's official languages, its majority language first: `("sv", "fi")`
+        for Närpes (bilingual, Swedish majority), `("fi",)` for Kuopio; `()` for other areas."""
+        if self.language_status == "finnish":
+            return ("fi",)
+        if self.language_status == "swedish":
+            return ("sv",)
+        if self.language_status == "bilingual":
+            first = self.majority_language if self.majority_language in ("fi", "sv") else "fi"
+            return (first, "sv" if first == "fi" else "fi")
+        return ()
+
+    def shown_names(self, lang: str) -> list[tuple[str, str]]:
+        """The names a page in `lang` shows, in order, each with its language.
+
+        Each municipality is named in its own language(s), the same on every language's pages:
+        its official names, majority language first ("Närpes – Närpiö", "Helsinki –
+        Helsingfors" on fi, sv and en pages alike; "Kuopio" everywhere). The name in the
+        page's language is added after them only when the municipality has one of its own
+        that is not already shown (Tampere on a Swedish page: "Tampere – Tammerfors";
+        Mariehamn on a Finnish page: "Mariehamn – Maarianhamina"). A name spelled as the
+        page's language spells it counts as the page's language (Helsinki on an English
+        page), so only a foreign name gets a `lang` attribute. Other areas: the page's name.
+        """
+        own = self.own_languages
+        if not own:
+            return [(self.name(lang), lang)]
+        shown: list[tuple[str, str]] = []
+        for source in (*own, lang):
+            text = self.names.get(source, "")
+            if text and all(text.casefold() != seen.casefold() for seen, _ in shown):
+                shown.append((text, source))
+        here = self.name(lang).casefold()
+        return [(text, lang if text.casefold() == here else source) for text, source in shown]
+
 
 @dataclass
 class AreaIndex:
@@ -65,6 +104,30 @@ class AreaIndex:
     def name(self, code: str, lang: str) -> str:
         area = self.areas.get(code)
         return area.name(lang) if area else code
+
+    def display_name(self, code: str, lang: str) -> str:
+        """Plain text of the names shown on a page in `lang`: "Närpes – Närpiö" (titles,
+        map tooltips, sorting). An unknown code as it is."""
+        area = self.areas.get(code)
+        if area is None:
+            return code
+        return NAME_SEPARATOR.join(text for text, _ in area.shown_names(lang))
+
+    def display_html(self, code: str, lang: str) -> Markup:
+        """The same names as HTML, a foreign name in `<span lang="sv">` (WCAG 3.1.2)."""
+        area = self.areas.get(code)
+        if area is None:
+            return escape(code)
+        return Markup(NAME_SEPARATOR).join(
+            escape(text)
+            if source == lang
+            else Markup('<span lang="{}">{}</span>').format(source, text)
+            for text, source in area.shown_names(lang)
+        )
+
+    def own_languages(self, code: str) -> tuple[str, ...]:
+        area = self.areas.get(code)
+        return area.own_languages if area else ()
 
     def slug(self, code: str, lang: str) -> str:
         """`091-helsinki` (fi) / `091-helsingfors` (sv): stable code first, readable name after.

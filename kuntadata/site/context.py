@@ -108,13 +108,19 @@ def common(
     *,
     description: str = "",
     absolute_links: bool = False,
+    own_languages: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """The `page` context every template gets (head, header, footer, language switch)."""
+    """The `page` context every template gets (head, header, footer, language switch).
+
+    `own_languages`: a municipality's own languages, majority first; its language switch
+    names them first (Närpes: Svenska, Suomi, English), the site's other languages after."""
     _ = gettext_for(lang)
     root = site.base_path if absolute_links else relative_root(page_path)
     site_title = pick(site.config.title, lang)
     alternates = []
-    for other in site.languages:
+    ordered = [x for x in own_languages if x in site.languages]
+    ordered += [x for x in site.languages if x not in ordered]
+    for other in ordered:
         target = paths_by_lang.get(other)
         if target is None:
             continue

@@ -79,8 +79,10 @@ def former_municipalities(site: Site, lang: str, root: str) -> list[dict[str, st
             continue
         names = {site.areas.name(old, x).casefold() for x in ("fi", "sv", "en")}
         former.append({
-            "name": site.areas.name(old, lang),
-            "successor": site.areas.name(new, lang),
+            "name": site.areas.display_name(old, lang),
+            "name_html": site.areas.display_html(old, lang),
+            "successor": site.areas.display_name(new, lang),
+            "successor_html": site.areas.display_html(new, lang),
             "href": root + site.municipality_path(lang, new),
             "note": _("merger {year}").format(year=year) if year else _("merger"),
             "search": " ".join(sorted(names)),

@@ -259,7 +259,7 @@ def indicator_map(
         value = values.get(code)
         fill = class_colour(value, classes, indicator.decimals)
         figure = fmt.number(value, indicator.decimals, lang) or no_data
-        name = escape(f"{site.areas.name(code, lang)}: {figure}")
+        name = escape(f"{site.areas.display_name(code, lang)}: {figure}")
         paths.append(f'<path d="{path}" fill="{fill}"><title>{name}</title></path>')
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="choropleth" role="img" '

@@ -34,17 +34,13 @@ THEME_TITLES = {
 }
 
 
-def area_label(site: Site, code: str, lang: str) -> dict[str, str]:
-    """Name in the page's language; bilingual municipalities also get the other name + lang."""
-    area = site.areas.get(code)
-    name = site.areas.name(code, lang)
-    other, other_lang = "", ""
-    if area is not None and area.language_status == "bilingual":
-        other_lang = "fi" if lang == "sv" else "sv"
-        other = site.areas.name(code, other_lang)
-    if other == name:
-        other, other_lang = "", ""
-    return {"name": name, "other": other, "other_lang": other_lang}
+def area_label(site: Site, code: str, lang: str) -> dict[str, Any]:
+    """The municipality in its own language(s) (`AreaIndex.shown_names`): `name` plain text
+    ("Närpes – Närpiö"), `name_html` with `lang` on the foreign names."""
+    return {
+        "name": site.areas.display_name(code, lang),
+        "name_html": site.areas.display_html(code, lang),
+    }
 
 
 # The card shown first: how many people live here frames every other figure on the page.
@@ -241,6 +237,7 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[str]
     label = area_label(site, code, lang)
     paths = {other: site.municipality_path(other, code) for other in site.languages}
     page = common(site, lang, path, label["name"], paths,
+                  own_languages=site.areas.own_languages(code),
                   description=_("Statistics about {name}: population, economy, work, wellbeing "
                                 "and more, compared with the region and the whole country."
                                 ).format(name=label["name"]))  # fmt: skip

@@ -90,7 +90,9 @@ def region_page(site: Site, code: str, lang: str) -> dict[str, Any]:
         for member in [*members, code, "SSS"]:
             cells = [_latest_text(dataset, i, member, lang) for i in dataset.charted]
             href = root + site.municipality_path(lang, member) if member in members else ""
-            rows.append({"name": site.areas.name(member, lang), "href": href, "cells": cells,
+            rows.append({"name": site.areas.display_name(member, lang),
+                         "name_html": site.areas.display_html(member, lang),
+                         "href": href, "cells": cells,
                          "total": member not in members})  # fmt: skip
         tables.append({"caption": f"{dataset.text('title', lang)} – {name}",
                        "columns": columns, "rows": rows,
@@ -148,7 +150,8 @@ def indicator_page(
         area = site.areas.get(code)
         rows.append({
             "rank": str(positions[code]) if code in positions else "–",
-            "name": site.areas.name(code, lang),
+            "name": site.areas.display_name(code, lang),
+            "name_html": site.areas.display_html(code, lang),
             "href": root + site.municipality_path(lang, code),
             "region": site.areas.name(area.region, lang) if area and area.region else "",
             "value": fmt.number(value, indicator.decimals, lang) or _("no data"),
