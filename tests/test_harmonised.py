@@ -6,28 +6,48 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import tempfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
-from kuntadata.paths import REPO_ROOT
+from kuntadata.areas import load_areas
+from kuntadata.config import load_site_config
+from kuntadata.package import AREAS_DIR, build_package
+from kuntadata.paths import REPO_ROOT, ProjectPaths
 from kuntadata.site.context import Site
 from kuntadata.site.downloads import MunicipalityCsvs
 from kuntadata.site.harmonised import current_division_figures, harmonised_series
 from kuntadata.site.package_data import Series, load_package
+from kuntadata.spec import load_dataset_specs
 
 try:
     from tests.site_fixtures import site_config
 except ModuleNotFoundError:  # pytest run without the repository root on sys.path
     from site_fixtures import site_config
 
-PACKAGE = REPO_ROOT / "data" / "package"
+
+@cache
+def _package() -> Path:
+    """The package of the committed snapshots, built once in a temporary copy (a fresh clone
+    has no data/package: it is built, not committed)."""
+    root = Path(tempfile.mkdtemp(prefix="kuntadata-harmonised-"))
+    shutil.copy(REPO_ROOT / "site.yaml", root / "site.yaml")
+    shutil.copytree(REPO_ROOT / "datasets", root / "datasets")
+    shutil.copytree(REPO_ROOT / "data" / "raw", root / "data" / "raw")
+    paths = ProjectPaths(root)
+    specs = load_dataset_specs(paths.datasets)
+    config = load_site_config(paths.site_config)
+    build_package(paths, config, specs, load_areas(paths.raw / AREAS_DIR))
+    return paths.package
 
 
 @cache
 def _site() -> Site:
-    loaded = load_package(PACKAGE, scope="all")
+    loaded = load_package(_package(), scope="all")
     codes = [a.code for a in loaded.areas.municipalities()]
     return Site(config=site_config(), package=loaded, languages=("fi", "sv", "en"),
                 base_url="https://example.org/", built_at=datetime(2026, 11, 29, tzinfo=UTC),
@@ -36,7 +56,7 @@ def _site() -> Site:
 
 def _package_value(area: str, period: str, indicator: str) -> float:
     """The value as the package CSV has it (read without the site's code)."""
-    with (PACKAGE / "families.csv").open(encoding="utf-8", newline="") as handle:
+    with (_package() / "families.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             if (row["area"], row["period"], row["indicator"]) == (area, period, indicator):
                 return float(row["value"])
