@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
 import hashlib
 import io
 import json
@@ -62,6 +61,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from kuntadata.areas import AREAS_COLUMNS, MERGERS_COLUMNS  # noqa: E402  (one definition)
+from kuntadata.sources.testing import find_fixture, read_fixture  # noqa: E402
 
 DEFAULT_REALDATA = Path(os.environ.get("KUNTADATA_REALDATA") or REPO_ROOT / "tests" / "fixtures")
 DEFAULT_OUT = REPO_ROOT / "data" / "raw" / "classification" / "areas"
@@ -134,22 +134,13 @@ def clean(name: str) -> str:
     return " ".join(name.split())
 
 
-def find_input(path: Path) -> Path | None:
-    """The input as given, or its gzip-compressed copy `NAME.gz` (None when neither exists)."""
-    for candidate in (path, path.with_name(path.name + ".gz")):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 def read_input(path: Path) -> bytes:
     """The input's bytes, decompressed when only `NAME.gz` exists: provenance records the
     hash and size of these bytes, so both forms of a file reproduce the same reference."""
-    found = find_input(path)
-    if found is None:
-        raise InputError(f"input not found: {path}")
-    data = found.read_bytes()
-    return gzip.decompress(data) if found != path else data
+    try:
+        return read_fixture(path)
+    except FileNotFoundError as exc:
+        raise InputError(f"input not found: {path}") from exc
 
 
 def read_rows(data: bytes) -> list[dict[str, str]]:
@@ -371,7 +362,7 @@ def write_atomically(out: Path, files: dict[str, bytes]) -> None:
 def generate(realdata: Path, out: Path, generated_at: str) -> dict[str, int]:
     """Build and write the reference; returns row counts per level (for the summary line)."""
     paths = {name: realdata / name for name in INPUT_SOURCES}
-    missing = [str(path) for path in paths.values() if find_input(path) is None]
+    missing = [str(path) for path in paths.values() if find_fixture(path) is None]
     if missing:
         raise InputError("input not found: " + ", ".join(missing) + " (see --realdata)")
     inputs = {name: read_input(path) for name, path in paths.items()}

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kuntadata.paths import REPO_ROOT
+from kuntadata.sources.testing import read_fixture
 
 # The real recorded files (tests/fixtures/README.md); KUNTADATA_REALDATA names another copy.
 # Not imported from pxweb_jsonstat: this module is also imported as tests.site_fixtures.
@@ -99,7 +100,7 @@ def family_rows(areas: set[str]) -> list[dict[str, str]]:
     A minimal reader for exactly this file's layout: STUB Vuosi, Alue, Perhetyyppi (one
     value), HEADING Tiedot; DATA row-major. Tests may not import kuntadata.sources.
     """
-    text = PX_12C1.read_bytes().decode("iso-8859-15")
+    text = read_fixture(PX_12C1).decode("iso-8859-15")
     years = _px_list(text, 'CODES("Vuosi")')
     area_codes = _px_list(text, 'CODES("Alue")')
     contents = _px_list(text, 'CODES("Tiedot")')

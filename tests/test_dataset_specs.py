@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kuntadata.sources.files.px import parse_px
-from kuntadata.sources.testing import realdata_dir
+from kuntadata.sources.testing import find_fixture, read_fixture, realdata_dir
 from kuntadata.spec import DatasetSpec, load_dataset_specs
 
 REPO = Path(__file__).resolve().parent.parent
@@ -105,7 +105,7 @@ def recorded_table(spec: DatasetSpec) -> dict[str, object]:
     updated = None
     for path in recorded_files(spec):
         if path.suffix == ".px":
-            table = parse_px(path.read_bytes(), str(path))
+            table = parse_px(read_fixture(path), str(path))
             for var in table.variables:
                 if var.is_content:
                     contents |= set(var.codes)
@@ -142,7 +142,7 @@ def test_verified_statfin_specs_name_a_recorded_response(spec: DatasetSpec) -> N
     files = recorded_files(spec)
     assert files, f"{spec.label}: verified, but written_against.note names no recorded file"
     for path in files:
-        assert path.is_file(), f"{spec.label}: {path} is not in the recorded data"
+        assert find_fixture(path), f"{spec.label}: {path} is not in the recorded data"
 
 
 @pytest.mark.parametrize("spec", VERIFIED_STATFIN, ids=ids)

@@ -17,7 +17,7 @@ from kuntadata.snapshot import RawFile, read_provenance, write_snapshot
 from kuntadata.sources.files import adapter as files
 from kuntadata.sources.files.tidy import municipalities_by_name, tidy_file
 from kuntadata.sources.http import HttpClient
-from kuntadata.sources.testing import realdata_dir
+from kuntadata.sources.testing import read_fixture, realdata_dir
 from kuntadata.spec import load_dataset_spec
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ def put(root: Path, real: Path, name: str | None = None, data: bytes | None = No
     """A copy of a real file under a temporary repository root (never into the repo)."""
     target = root / "files" / (name or real.name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(real.read_bytes() if data is None else data)
+    target.write_bytes(read_fixture(real) if data is None else data)
     return f"files/{target.name}"
 
 

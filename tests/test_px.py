@@ -6,7 +6,7 @@ import pytest
 
 from kuntadata.errors import SpecError
 from kuntadata.sources.files.px import PxTable, parse_px, px_timestamp_to_utc, split_px_note
-from kuntadata.sources.testing import realdata_dir
+from kuntadata.sources.testing import read_fixture, realdata_dir
 
 REALDATA = realdata_dir()
 PX_12C1 = REALDATA / "statfin" / "statfin_perh_12c1_2006-2022_all_areas.px"
@@ -14,7 +14,7 @@ PX_12C1 = REALDATA / "statfin" / "statfin_perh_12c1_2006-2022_all_areas.px"
 
 @pytest.fixture(scope="module")
 def families() -> PxTable:
-    return parse_px(PX_12C1.read_bytes(), str(PX_12C1))
+    return parse_px(read_fixture(PX_12C1), str(PX_12C1))
 
 
 def test_real_file_dimensions(families: PxTable) -> None:
@@ -81,7 +81,7 @@ def test_real_values(families: PxTable) -> None:
 
 def test_real_values_match_the_raw_text_by_hand(families: PxTable) -> None:
     """This file writes one STUB row (16 contents) per line after DATA=: read it directly."""
-    raw = PX_12C1.read_bytes().decode("iso-8859-15")
+    raw = read_fixture(PX_12C1).decode("iso-8859-15")
     rows = raw[raw.index("DATA=") + len("DATA=") :].split("\n")[1:]
     area_position = families.variable("Alue").position("KU091")
     assert area_position == 34

@@ -8,6 +8,7 @@ scripts and the benchmarks, never by a stage: nothing here is used by `build.py`
 
 from __future__ import annotations
 
+import gzip
 import os
 import threading
 from collections.abc import Callable
@@ -29,6 +30,25 @@ def realdata_dir() -> Path:
     """Where the real recorded files live: `tests/fixtures/` (copies that travel with the
     repository, see its README), or the folder named by `KUNTADATA_REALDATA`."""
     return Path(os.environ.get("KUNTADATA_REALDATA") or FIXTURES_DIR)
+
+
+def find_fixture(path: Path) -> Path | None:
+    """The recorded file as given, or its gzip-compressed copy `NAME.gz` (None when neither
+    exists): files over 1 MiB travel compressed so the repository stays small."""
+    for candidate in (path, path.with_name(path.name + ".gz")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_fixture(path: Path) -> bytes:
+    """The recorded file's own bytes, decompressed when only `NAME.gz` exists, so every
+    reader (emulators, tests, scripts) sees exactly what was recorded."""
+    found = find_fixture(path)
+    if found is None:
+        raise FileNotFoundError(f"recorded file not found: {path} (nor {path.name}.gz)")
+    data = found.read_bytes()
+    return gzip.decompress(data) if found != path else data
 
 
 @dataclass

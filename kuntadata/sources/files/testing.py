@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..testing import HTML_ERROR_PAGE, Faults
+from ..testing import HTML_ERROR_PAGE, Faults, read_fixture
 
 
 class FileServer:
@@ -60,7 +60,7 @@ class FileServer:
         real = self.files.get(path)
         if real is None:
             return 404, b"Not found", "text/plain"
-        return 200, real.read_bytes(), "application/octet-stream"
+        return 200, read_fixture(real), "application/octet-stream"
 
 
 class _HttpServer(ThreadingHTTPServer):

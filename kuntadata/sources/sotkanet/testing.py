@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..testing import Faults, GetHandler, QuietHttpServer, fault_answer, realdata_dir
+from ..testing import Faults, GetHandler, QuietHttpServer, fault_answer, read_fixture, realdata_dir
 
 PREFIX = "/rest/1.1"
 JSON_TYPE = "application/json;charset=UTF-8"
@@ -148,7 +148,7 @@ class SotkanetServer:
 
     def _indicator_ids(self) -> set[str]:
         if self._listed is None:
-            listing = json.loads((self.realdata / INDICATOR_LIST).read_bytes())
+            listing = json.loads(read_fixture(self.realdata / INDICATOR_LIST))
             self._listed = {str(item["id"]) for item in listing} | {"5513"}
         return self._listed
 
@@ -190,7 +190,7 @@ class SotkanetServer:
         return json.dumps(rows, separators=(",", ":")).encode("utf-8")
 
     def _file(self, name: str, content_type: str) -> Answer:
-        return Answer(200, (self.realdata / name).read_bytes(), content_type, replayed=name)
+        return Answer(200, read_fixture(self.realdata / name), content_type, replayed=name)
 
 
 def _error(status: int, message: str) -> Answer:

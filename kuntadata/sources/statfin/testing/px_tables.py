@@ -24,7 +24,7 @@ from ...files.px import (
     px_timestamp_to_utc,
     split_px_note,
 )
-from ...testing import realdata_dir
+from ...testing import read_fixture, realdata_dir
 
 VARIABLE_CODE_MODES = ("2026", "pre2026", "changed")
 PX_12C1 = "statfin_perh_12c1_2006-2022_all_areas.px"
@@ -172,7 +172,7 @@ def _select_top(variable: ApiVariable, values: Sequence[str]) -> tuple[int, ...]
 @functools.lru_cache(maxsize=4)
 def load_px(path: str) -> PxTable:
     """Parse once per process: benchmarks send dozens of queries against the same table."""
-    return parse_px(Path(path).read_bytes(), path)
+    return parse_px(read_fixture(Path(path)), path)
 
 
 class PxApiTable:
