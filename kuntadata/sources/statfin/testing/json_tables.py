@@ -36,9 +36,9 @@ from typing import Any
 from ...testing import REPO_ROOT, realdata_dir
 from .px_tables import (
     ApiError,
-    ApiVariable,
     Selection,
     check_format,
+    recorded_variable,
     resolve_query,
 )
 
@@ -84,7 +84,7 @@ class RecordedCells:
         self.info = dict(info)
         self.units: dict[str, str] = {}  # content code -> unit text, where a recording gives one
         variables = metadata["fi"]["variables"]
-        self.api_variables = [_api_variable(v) for v in variables]
+        self.api_variables = [recorded_variable(v) for v in variables]
         self.content_code = _content_variable(variables)["code"]
 
     def metadata(self, lang: str) -> dict[str, Any]:
@@ -196,18 +196,6 @@ def _number(raw: str) -> float | int | None:
     if not math.isfinite(number):
         return None
     return int(number) if "." not in raw and "e" not in raw.lower() else number
-
-
-def _api_variable(entry: Mapping[str, Any]) -> ApiVariable:
-    values = tuple(entry["values"])
-    eliminable = bool(entry.get("elimination"))
-    return ApiVariable(
-        code=entry["code"],
-        values=values,
-        eliminable=eliminable,
-        elimination="SSS" if eliminable and "SSS" in values else None,
-        is_time=bool(entry.get("time")),
-    )
 
 
 def _content_variable(variables: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:

@@ -320,7 +320,7 @@ class RecordedTable:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         fi = json.loads((directory / "statfin_11re_metadata_get_fi.json").read_text("utf-8"))
-        self.api_variables = [_recorded_variable(v) for v in fi["variables"]]
+        self.api_variables = [recorded_variable(v) for v in fi["variables"]]
         self.responses: dict[tuple[tuple[str, ...] | None, ...], dict[str, Any]] = {}
         for name in RECORDED_11RE:
             response = json.loads((directory / name).read_text("utf-8"))
@@ -350,9 +350,10 @@ class RecordedTable:
         )
 
 
-def _recorded_variable(entry: Mapping[str, Any]) -> ApiVariable:
-    """The recorded metadata says only ``elimination: true``; the recorded json-stat2 shows
-    that the elimination value is ``SSS`` in every 11re dimension."""
+def recorded_variable(entry: Mapping[str, Any]) -> ApiVariable:
+    """A metadata entry as the API serves it. The recorded metadata says only
+    ``elimination: true``; the recorded json-stat2 shows that the elimination value is ``SSS``
+    in every 11re dimension (the json-format tables mark nothing eliminable)."""
     values = tuple(entry["values"])
     eliminable = bool(entry.get("elimination"))
     return ApiVariable(
