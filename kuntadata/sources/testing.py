@@ -159,3 +159,29 @@ class GetHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: tests assert on ``server.requests``."""
+
+
+class LocalEmulator:
+    """Start, stop and `with` for a GET-only emulator on 127.0.0.1: a subclass calls
+    `self._listen(host, port)` in its `__init__` and answers in `answer(path, user_agent)`."""
+
+    def _listen(self, host: str, port: int) -> None:
+        self._stopping = threading.Event()  # wakes handlers that wait ("slow" faults)
+        self._httpd = QuietHttpServer((host, port), GetHandler)
+        self._httpd.api = self
+        self.host, self.port = self._httpd.server_address[:2]
+
+    def start(self) -> Any:
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> Any:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

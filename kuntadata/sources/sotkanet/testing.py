@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..testing import Faults, GetHandler, QuietHttpServer, fault_answer, read_fixture, realdata_dir
+from ..testing import Faults, LocalEmulator, fault_answer, read_fixture, realdata_dir
 
 PREFIX = "/rest/1.1"
 JSON_TYPE = "application/json;charset=UTF-8"
@@ -62,7 +62,7 @@ class Received:
     user_agent: str
 
 
-class SotkanetServer:
+class SotkanetServer(LocalEmulator):
     """Settings are attributes: ``regions`` ("2026" or "2015"), ``suppressed`` (a set of
     (indicator, region id, year) served without a value), ``faults`` (see
     ``kuntadata.sources.testing.Faults``), ``requests`` (every request received),
@@ -76,28 +76,10 @@ class SotkanetServer:
         self.requests: list[Received] = []
         self.replayed: dict[str, str] = {}
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
         self._metadata = json.loads((self.realdata / METADATA_FILE).read_bytes())["indicators"]
         self._listed: set[str] | None = None
-        self._httpd = QuietHttpServer((host, port), GetHandler)
-        self._httpd.api = self
-        self.host, self.port = self._httpd.server_address[:2]
+        self._listen(host, port)
         self.url = f"http://{self.host}:{self.port}{PREFIX}"
-
-    def start(self) -> SotkanetServer:
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-    def __enter__(self) -> SotkanetServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def calls(self, path_contains: str = "") -> list[Received]:
         return [r for r in list(self.requests) if path_contains in r.path]

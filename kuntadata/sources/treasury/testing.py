@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..testing import Faults, GetHandler, QuietHttpServer, fault_answer, realdata_dir
+from ..testing import Faults, LocalEmulator, fault_answer, realdata_dir
 
 JSON_TYPE = "application/json;charset=UTF-8"
 REAL_HOST = "https://prodkuntarest.westeurope.cloudapp.azure.com"
@@ -92,7 +92,7 @@ def raw_time(text: str) -> str:
     return text.removesuffix("Z")
 
 
-class TreasuryServer:
+class TreasuryServer(LocalEmulator):
     def __init__(self, host: str = "127.0.0.1", port: int = 0, realdata: Path | None = None):
         self.realdata = (realdata or realdata_dir()) / "treasury"
         self.missing_documents: set[str] = set()
@@ -103,26 +103,10 @@ class TreasuryServer:
         self.requests: list[str] = []
         self.replayed: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
-        self._httpd = QuietHttpServer((host, port), GetHandler)
-        self._httpd.api = self
-        self.host, self.port = self._httpd.server_address[:2]
+        self._listen(host, port)
         self.url = f"http://{self.host}:{self.port}"
         self.taxonomy_url = f"{self.url}{TAXONOMY_INDEX_PATH}"
         self._entries, self._documents = self._load()
-
-    def start(self) -> TreasuryServer:
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-    def __enter__(self) -> TreasuryServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def env(self) -> dict[str, str]:
         """The environment that points the adapter at this server."""
