@@ -184,6 +184,8 @@ def build_package(
         raise PackageError(problems)
     summary.warnings.extend(add_per_resident(tidied))
     for item in tidied:
+        _declare_aggregates(item)
+    for item in tidied:
         summary.warnings.extend(item.warnings)
         summary.notes.extend(item.notes)
     if skipped:  # expected: specs written without access to the source wait for a fetch
@@ -483,6 +485,15 @@ def status_meanings(symbol: str) -> dict[str, str]:
     return STATUS_MEANINGS.get(symbol) or {
         lang: status_meaning(symbol, lang) for lang in ("fi", "sv", "en")
     }
+
+
+def _declare_aggregates(item: Any) -> None:
+    """Carry each indicator's `aggregate` rule into x-kuntadata: the site reads only the
+    package, and derives a region's rate from its members only where the spec says how."""
+    rules = {i.id: i.aggregate for i in item.spec.indicators if i.aggregate}
+    for meta in item.meta["indicators"]:
+        if meta["id"] in rules:
+            meta["aggregate"] = {"multiply": 1, **rules[meta["id"]]}
 
 
 def _pending(spec: DatasetSpec) -> dict[str, Any]:

@@ -36,6 +36,9 @@ class Indicator:
     responsible: str = "other"
     additive: bool = True
     per_resident: dict[str, Any] = field(default_factory=dict)
+    # how the site derives a rate for a region, county or sub-region from its members:
+    # {numerator: <indicator>, denominator: <dataset>.<indicator>, multiply: N} (site/aggregate.py)
+    aggregate: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,7 @@ def _indicator(item: dict[str, Any]) -> Indicator:
         responsible=item.get("responsible", "other"),
         additive=item.get("additive", "per_resident" not in item),
         per_resident=item.get("per_resident") or {},
+        aggregate=item.get("aggregate") or {},
     )
 
 
@@ -231,6 +235,7 @@ def _cross_checks(data: dict[str, Any], label: str, line_of: Any) -> list[str]:
                 f"{label}:{line}: chart.indicators[{index}]: {name!r} is not an indicator id "
                 f"of this dataset ({', '.join(ids)})"
             )
+    problems.extend(_aggregate_checks(data, ids, label, line_of))
     columns = [s.get("column") for s in data["source"].get("select") or () if s.get("column")]
     reserved = {"area", "period", "indicator", "value", "status"}
     for index, column in enumerate(columns):
@@ -238,5 +243,31 @@ def _cross_checks(data: dict[str, Any], label: str, line_of: Any) -> list[str]:
             line = line_of(("source", "select", index, "column"))
             problems.append(
                 f"{label}:{line}: source.select[{index}].column: {column!r} is reserved"
+            )
+    return problems
+
+
+def _aggregate_checks(data: dict[str, Any], ids: list[str], label: str, line_of: Any) -> list[str]:
+    """`aggregate` is for a rate or share only (`additive: false`; a count is summed anyway),
+    and its numerator must be a count of this dataset, so the site can add it up."""
+    problems: list[str] = []
+    additive = {item["id"]: item.get("additive", "per_resident" not in item)
+                for item in data["indicators"]}  # fmt: skip
+    for index, item in enumerate(data["indicators"]):
+        rule = item.get("aggregate")
+        if not rule:
+            continue
+        if additive[item["id"]]:
+            line = line_of(("indicators", index, "aggregate"))
+            problems.append(
+                f"{label}:{line}: indicators[{index}].aggregate: only for a rate or share "
+                "(additive: false); a count is summed over the municipalities without it"
+            )
+        numerator = rule.get("numerator")
+        if numerator not in ids or not additive.get(numerator, False):
+            line = line_of(("indicators", index, "aggregate", "numerator"))
+            problems.append(
+                f"{label}:{line}: indicators[{index}].aggregate.numerator: {numerator!r} is "
+                f"not an additive indicator of this dataset ({', '.join(ids)})"
             )
     return problems
