@@ -28,7 +28,7 @@ from kuntadata.site.workers import remove_in_background, run_shared, sweep
 
 BUILT = datetime(2026, 11, 23, tzinfo=UTC)
 HEADER = (
-    "area_code,area_name_fi,area_name_sv,area_name_en,period,indicator,value,status,"
+    "area_code,area_name_fi,area_name_sv,area_name_en,period,indicator,value,status,derived,"
     "value_current_division,current_division_note,fetched_at,source,source_url,licence\n"
 )
 

@@ -29,6 +29,7 @@ from markupsafe import Markup
 from ..errors import BuildError
 from ..paths import ProjectPaths
 from . import fmt
+from .area_page import area_codes_in_scope, area_csv, area_page
 from .catalog import CATALOG_PATH, catalog_jsonld
 from .context import PACKAGE_ZIP, Site
 from .downloads import LABELS_PATH, MunicipalityCsvs, MunicipalityZips, labels_csv, package_zip
@@ -44,7 +45,6 @@ from .pages import (
     home_page,
     indicator_page,
     not_found_page,
-    region_page,
     root_index,
 )
 from .whatsnew import atom_feed, change_groups, whatsnew_page
@@ -233,6 +233,9 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
     tasks.append(partial(_site_files, site, paths, writer, envs))
     for lang in site.languages:
         tasks.append(partial(_language_pages, site, paths, writer, envs[lang], lang, changes))
+    areas = area_codes_in_scope(site)
+    for start in range(0, len(areas), AREA_TASK):
+        tasks.append(partial(_areas, site, writer, areas[start : start + AREA_TASK], envs))
     codes = list(site.municipalities)
     for start in range(0, len(codes), MUNICIPALITY_TASK):
         chunk = codes[start : start + MUNICIPALITY_TASK]
@@ -247,6 +250,17 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
 
 
 MUNICIPALITY_TASK = 2  # municipalities per task: small, so neither process idles at the end
+AREA_TASK = 6  # regions, counties and sub-regions per task (pages in every language, one CSV)
+
+
+def _areas(site, writer, codes, envs) -> None:
+    """Area pages (area_page.py) in every language, then each area's CSV."""
+    for lang in site.languages:
+        template = envs[lang].get_template("area.html")
+        for code in codes:
+            _page(writer, site.area_path(lang, code), template, area_page(site, code, lang))
+    for code in codes:
+        writer.write(*area_csv(site, code))
 
 
 def _indicator(site, writer, env, dataset, indicator, lang) -> None:
@@ -257,15 +271,12 @@ def _indicator(site, writer, env, dataset, indicator, lang) -> None:
 
 
 def _language_pages(site, paths, writer, env, lang, changes) -> None:
-    """Home, region, catalogue and what's-new pages, the feed and the content pages."""
+    """Home, catalogue and what's-new pages, the feed and the content pages."""
     templates = {
         name: env.get_template(f"{name}.html")
-        for name in ("home", "region", "catalogue", "content", "whatsnew")
+        for name in ("home", "catalogue", "content", "whatsnew")
     }
     _page(writer, site.home_path(lang), templates["home"], home_page(site, lang))
-    for code in site.regions:
-        _page(writer, site.region_path(lang, code), templates["region"],
-              region_page(site, code, lang))  # fmt: skip
     catalogue = catalogue_page(site, lang)
     catalogue["formats"] = _formats_text(paths, lang)
     catalogue["labels_href"] = catalogue["page"]["root"] + LABELS_PATH
@@ -324,7 +335,7 @@ def _logical_pages(site: Site) -> list[dict[str, str]]:
     langs = site.languages
     pages = [{x: site.home_path(x) for x in langs}]
     pages += [{x: site.municipality_path(x, c) for x in langs} for c in site.municipalities]
-    pages += [{x: site.region_path(x, c) for x in langs} for c in site.regions]
+    pages += [{x: site.area_path(x, c) for x in langs} for c in area_codes_in_scope(site)]
     pages += [
         {x: site.indicator_path(x, i.id) for x in langs}
         for d in site.package.datasets

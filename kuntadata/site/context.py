@@ -21,6 +21,8 @@ from .package_data import PackageData, pick
 SLUGS = {
     "municipality": "kunta",
     "region": "maakunta",
+    "wellbeing_county": "hyvinvointialue",
+    "subregion": "seutukunta",
     "indicator": "indikaattori",
     "data": "data",
     "about": "tietoa",
@@ -72,6 +74,13 @@ class Site:
 
     def region_path(self, lang: str, code: str) -> str:
         return f"{lang}/{SLUGS['region']}/{self.areas.slug(code, lang)}/"
+
+    def area_path(self, lang: str, code: str) -> str:
+        """A region's, wellbeing services county's or sub-region's page: `fi/maakunta/01-uusimaa/`
+        (a region keeps the address `region_path` always gave it), `fi/hyvinvointialue/…`,
+        `fi/seutukunta/…`."""
+        level = self.areas.get(code).level  # type: ignore[union-attr]
+        return f"{lang}/{SLUGS[level]}/{self.areas.slug(code, lang)}/"
 
     def indicator_path(self, lang: str, indicator_id: str) -> str:
         return f"{lang}/{SLUGS['indicator']}/{indicator_id}/"

@@ -38,6 +38,9 @@ from .harmonised import harmonised_series
 from .package_data import Dataset, Series, pick
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# `derived` column: the site computed this region's, county's or sub-region's figure from its
+# member municipalities (aggregate.py); empty for a figure as the source reports it
+DERIVED_CELL = "computed_from_municipalities"
 LABELS_PATH = "data/labels.csv"
 
 
@@ -89,7 +92,7 @@ def municipality_csv_path(site: Any, code: str, dataset_id: str) -> str:
 def municipality_csv_columns(languages: tuple[str, ...]) -> list[str]:
     return [
         "area_code", *[f"area_name_{lang}" for lang in languages], "period", "indicator",
-        "value", "status", "value_current_division", "current_division_note",
+        "value", "status", "derived", "value_current_division", "current_division_note",
         "fetched_at", "source", "source_url", "licence",
     ]  # fmt: skip
 
@@ -143,10 +146,17 @@ class MunicipalityCsvs:
                     cell = current[at] if current else None
                     whole = fmt.plain_number(cell.value, indicator.decimals) if cell else ""
                     note = cell.note if cell else ""
+                    derived = DERIVED_CELL if item.is_derived(at) else ""
                     rows.append([area_code, *names, period, indicator.id, number, status,
-                                 whole, note, *tail])  # fmt: skip
+                                 derived, whole, note, *tail])  # fmt: skip
             block = self._blocks[key] = _csv_lines(safe_rows(self.columns, rows))  # csvsafe.py
         return block
+
+    def combined(self, areas: list[str]) -> str:
+        """Every dataset's chart rows for `areas` in one file: an area page's download
+        (indicator ids are unique across datasets, so no dataset column is needed)."""
+        body = "".join(self._block(d, a) for d in self.site.package.datasets for a in areas)
+        return self.header + body
 
     def files(self, code: str) -> list[tuple[str, str]]:
         """(path, text) for every dataset with chart rows for this municipality; a dataset

@@ -10,6 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from . import fmt
+from .aggregate import (
+    DERIVED_MARK,
+    derived_notes,
+    derived_words,
+    is_derived,
+    not_derived_text,
+)
 from .card import merged_municipalities, responsible_label, theme_sections
 from .charts import ChartArea, chart_view
 from .context import Site, common
@@ -96,14 +103,27 @@ def headline(site: Site, dataset: Dataset, indicator: Indicator, code: str, lang
 
 
 def chart_block(
-    site: Site, dataset: Dataset, indicator: Indicator, code: str, lang: str, root: str
+    site: Site,
+    dataset: Dataset,
+    indicator: Indicator,
+    code: str,
+    lang: str,
+    root: str,
+    *,
+    compare: list[str] | None = None,
+    csv_path: str | None = None,
+    position: str | None = None,
 ) -> tuple[dict[str, Any], str | None]:
     """One indicator's block and the path of the CSV holding its rows (one file per
-    municipality and dataset, shared by its charts and languages), or None without data."""
+    municipality and dataset, shared by its charts and languages), or None without data.
+
+    An area page (area_page.py) passes its own comparison areas, CSV file and position
+    sentence; a municipality's come from site.yaml `compare`, its CSV and its ranks."""
     _ = gettext_for(lang)
     title = pick(indicator.title, lang)
     unit = pick(indicator.unit, lang)
-    compare = site.areas.related(code, tuple(site.config.compare))
+    if compare is None:
+        compare = site.areas.related(code, tuple(site.config.compare))
     area_codes = [code, *compare]
     names = [site.areas.name(a, lang) for a in area_codes]
     series = {a: dataset.series.get((indicator.id, a)) for a in area_codes}
@@ -125,7 +145,9 @@ def chart_block(
         "indicator_href": root + site.indicator_path(lang, indicator.id),
         "responsible": responsible_label(indicator.responsible, lang),
         "responsible_href": root + site.section_path(lang, "about") + "#responsibility",
-        "position": position_text(site, dataset, indicator, code, lang),
+        "position": position_text(site, dataset, indicator, code, lang)
+        if position is None
+        else position,
         "has_chart": False,
         "sentences": [],
         "period": "",
@@ -136,7 +158,11 @@ def chart_block(
     }
     area_name = names[0]
     if own is None or not own.periods:
+        why = not_derived_text(dataset, indicator, code, lang)
         block["sentences"] = [
+            _("{title} ({area}): not available; {reason}.").format(
+                title=title, area=area_name, reason=why)
+            if why else
             fmt.missing_sentence(_, area=area_name, title=title, period="", reason="",
                                  fetched=False)
         ]  # fmt: skip
@@ -144,15 +170,16 @@ def chart_block(
     periods = fmt.sorted_periods(p for s in series.values() if s for p in s.periods)
     block["period"] = fmt.period_span(periods, lang)
     latest = own.periods[-1]
-    block["sentences"] = _sentences(site, lang, indicator, area_codes, names, series, latest)
-    csv_path = municipality_csv_path(site, code, dataset.id)
+    block["sentences"] = _sentences(site, lang, dataset, indicator, area_codes, names, series,
+                                    latest)  # fmt: skip
+    csv_path = csv_path or municipality_csv_path(site, code, dataset.id)
     notes = status_symbols(series)
     block["csv_href"] = root + csv_path
     block["csv_name"] = csv_path.rsplit("/", 1)[-1]
     block["table"] = _table(indicator, names, series, area_codes, periods, lang, title, _)
     block["notes"] = [
         {"symbol": s, "meaning": symbol_meaning(site, s, lang)} for s in sorted(notes)
-    ]
+    ] + derived_notes(series, lang)
     block["chart"] = chart_view(
         areas=[ChartArea(a, n, series[a]) for a, n in zip(area_codes, names, strict=True)],
         periods=periods, title=title, unit=unit, decimals=indicator.decimals,
@@ -163,7 +190,7 @@ def chart_block(
     return block, csv_path
 
 
-def _sentences(site, lang, indicator, area_codes, names, series, latest) -> list[str]:
+def _sentences(site, lang, dataset, indicator, area_codes, names, series, latest) -> list[str]:
     """The municipality's sentence and one per comparison area, all for `latest`; a month or
     quarter is compared with the same month or quarter a year earlier, and says so.
 
@@ -185,14 +212,19 @@ def _sentences(site, lang, indicator, area_codes, names, series, latest) -> list
                                  fetched=True)
         ]  # fmt: skip
 
-    def shown(v: float | None) -> str:
-        return f"{fmt.number(v, indicator.decimals, lang)}{fmt.NBSP}{unit}" if v is not None else ""
+    def shown(v: float | None, code: str) -> str:
+        if v is None:
+            return ""
+        text = f"{fmt.number(v, indicator.decimals, lang)}{fmt.NBSP}{unit}"
+        derived = is_derived(series[code], latest)  # computed from the members: said so
+        return f"{text} ({derived_words(lang)})" if derived else text
 
     earlier = fmt.shift_period(latest, 1)
     fraction = fmt.change(value, own.value_at(earlier) if earlier else None)
     earlier_label = "" if yearly or not earlier else fmt.period_label(earlier, lang)
     sentences = [
-        fmt.main_sentence(_, area=names[0], title=title, period=label, value=shown(value),
+        fmt.main_sentence(_, area=names[0], title=title, period=label,
+                          value=shown(value, area_codes[0]),
                           fraction=fraction, lang=lang, earlier=earlier_label)
     ]  # fmt: skip
     said = {names[0]}
@@ -203,8 +235,13 @@ def _sentences(site, lang, indicator, area_codes, names, series, latest) -> list
         other = series[code]
         other_value = other.value_at(latest) if other else None
         other_fraction = fmt.change(other_value, other.value_at(earlier)) if other else None
+        why = not_derived_text(dataset, indicator, code, lang) if other_value is None else ""
+        if why:
+            sentences.append(_("{area}: no figure for {period}; {reason}.").format(
+                area=name, period=label, reason=why))  # fmt: skip
+            continue
         sentences.append(
-            fmt.comparison_sentence(_, area=name, period=label, value=shown(other_value),
+            fmt.comparison_sentence(_, area=name, period=label, value=shown(other_value, code),
                                     fraction=other_fraction, lang=lang, yearly=yearly)
         )  # fmt: skip
     return sentences
@@ -222,6 +259,8 @@ def _table(indicator, names, series, area_codes, periods, lang, title, _) -> dic
                 at = item.periods.index(period)
                 text = fmt.number(item.values[at], indicator.decimals, lang)
                 symbol = item.status[at] if item.values[at] is None else ""
+                if text and item.is_derived(at):
+                    text = f"{text}{fmt.NBSP}{DERIVED_MARK}"
             cells.append({"text": text or symbol or "–", "missing": not text})
         rows.append({"period": fmt.period_label(period, lang), "cells": cells})
     caption = _("{title} ({unit}), {areas}").format(

@@ -46,16 +46,24 @@ class Indicator:
     definition: dict[str, str] = field(default_factory=dict)  # the producer's (THL) definition
     producer: dict[str, str] = field(default_factory=dict)
     metadata_url: dict[str, str] = field(default_factory=dict)
+    # a rate's rule for regions: {numerator, denominator: dataset.indicator, multiply}
+    aggregate: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class Series:
     """One indicator for one area, periods in chronological order (`fmt.period_key`: years,
-    quarters and months alike); `values[i]` is None when not published."""
+    quarters and months alike); `values[i]` is None when not published. `derived[i]` is True
+    where the site computed the figure from the member municipalities (aggregate.py); the
+    list is empty for a series exactly as the package reports it."""
 
     periods: list[str]
     values: list[float | None]
     status: list[str]
+    derived: list[bool] = field(default_factory=list)
+
+    def is_derived(self, index: int) -> bool:
+        return bool(self.derived) and self.derived[index]
 
     def latest_known(self) -> int:
         """Index of the latest period with a value, or -1."""
@@ -82,6 +90,8 @@ class Dataset:
     frame: pd.DataFrame  # every row as strings, exactly as in the package CSV
     series: dict[tuple[str, str], Series] = field(default_factory=dict)
     ranks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # (indicator id, area code) → why a region's figure could not be derived (aggregate.py)
+    not_derived: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def text(self, key: str, lang: str) -> str:
         """A text of the dataset in `lang`. The producer's own table title is given only in
@@ -149,7 +159,11 @@ def load_package(
     municipalities = municipality_codes or {a.code for a in areas.municipalities()}
     for dataset in datasets:
         _rank(dataset, municipalities)
-    return PackageData(directory, descriptor, areas, datasets)
+    package = PackageData(directory, descriptor, areas, datasets)
+    from .aggregate import derive_area_figures  # aggregate.py builds on this module's types
+
+    derive_area_figures(package)  # regions, counties, sub-regions the source has no figure for
+    return package
 
 
 def _is_dataset(resource: dict[str, Any]) -> bool:
@@ -188,6 +202,7 @@ def _load_dataset(directory: Path, resource: dict[str, Any], descriptor_path: Pa
             definition=item.get("definition") or {},
             producer=item.get("producer") or {},
             metadata_url=item.get("metadata_url") or {},
+            aggregate=item.get("aggregate") or {},
         )
         for item in meta["indicators"]
     ]

@@ -1,4 +1,4 @@
-"""Contexts of the pages other than the municipality page: home, region, indicator,
+"""Contexts of the pages other than the municipality page: home, indicator,
 catalogue, Markdown content pages, 404 and the root language chooser.
 
 Templates receive finished strings and lists only (no logic, no formatting in Jinja).
@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import fmt
+from .aggregate import DERIVED_MARK
 from .card import responsible_label
 from .catalog import catalogue_context
 from .context import Site, common, relative_root
@@ -75,14 +76,12 @@ def home_page(site: Site, lang: str) -> dict[str, Any]:
     }
 
 
-def region_page(site: Site, code: str, lang: str) -> dict[str, Any]:
-    """The region's municipalities side by side: one table per dataset, latest values."""
-    _ = gettext_for(lang)
-    path = site.region_path(lang, code)
+def member_tables(
+    site: Site, code: str, members: list[str], lang: str, root: str
+) -> list[dict[str, Any]]:
+    """An area's municipalities side by side: one table per dataset, latest values, with the
+    area's own row and the country's below (a figure computed from the members is marked)."""
     name = site.areas.name(code, lang)
-    page = common(site, lang, path, name, {x: site.region_path(x, code) for x in site.languages})
-    root = page["root"]
-    members = [m for m in site.municipalities if site.areas.get(m).region == code]
     tables = []
     for dataset in site.package.datasets:
         columns = [_column(dataset, i, lang) for i in dataset.charted]
@@ -97,8 +96,7 @@ def region_page(site: Site, code: str, lang: str) -> dict[str, Any]:
         tables.append({"caption": f"{dataset.text('title', lang)} – {name}",
                        "columns": columns, "rows": rows,
                        "source": dataset.text("attribution", lang)})  # fmt: skip
-    return {"page": page, "region": {"name": name}, "tables": tables,
-            "count": len(members)}  # fmt: skip
+    return tables
 
 
 def _column(dataset: Dataset, indicator: Indicator, lang: str) -> str:
@@ -117,7 +115,10 @@ def _latest_text(dataset: Dataset, indicator: Indicator, code: str, lang: str) -
     if series is None or period not in series.periods:
         return "–"
     at = series.periods.index(period)
-    return fmt.number(series.values[at], indicator.decimals, lang) or series.status[at] or "–"
+    text = fmt.number(series.values[at], indicator.decimals, lang)
+    if text and series.is_derived(at):
+        return f"{text}{fmt.NBSP}{DERIVED_MARK}"  # computed from the members (aggregate.py)
+    return text or series.status[at] or "–"
 
 
 def indicator_page(
