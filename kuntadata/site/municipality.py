@@ -315,6 +315,7 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[str]
             "code": site.short_code(code),
             "region_name": site.areas.name(region, lang) if region else "",
             "region_href": root + site.region_path(lang, region) if region in site.regions else "",
+            "parents": _parent_links(site, area, lang, root),
             "merged": merged,
         },
         "headlines": headlines,
@@ -328,6 +329,21 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[str]
         "sources": _sources(site, lang),
     }
     return context, files
+
+
+def _parent_links(site: Site, area: Any, lang: str, root: str) -> list[dict[str, str]]:
+    """The municipality's region, sub-region and wellbeing services county, each linked to
+    its page (area_page.py), for the lede."""
+    _ = gettext_for(lang)
+    if area is None:
+        return []
+    levels = ((area.region, _("Region")), (area.subregion, _("Sub-region")),
+              (area.wellbeing_county, _("Wellbeing services county")))  # fmt: skip
+    return [
+        {"label": label, "name": site.areas.name(code, lang),
+         "href": root + site.area_path(lang, code)}
+        for code, label in levels if code and site.areas.get(code) is not None
+    ]  # fmt: skip
 
 
 def _sources(site: Site, lang: str) -> list[dict[str, str]]:

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import fmt
-from .aggregate import DERIVED_MARK
+from .aggregate import DERIVED_MARK, derived_words
 from .card import responsible_label
 from .catalog import catalogue_context
 from .context import Site, common, relative_root
@@ -164,9 +164,12 @@ def indicator_page(
                          period, fmt.plain_number(value, indicator.decimals), *provenance,
                          licence])  # fmt: skip
     comparison = [
-        {"name": site.areas.name(code, lang), "value": _latest_text(dataset, indicator, code, lang)}
+        {"name": site.areas.name(code, lang), "value": _latest_text(dataset, indicator, code, lang),
+         "href": root + site.area_path(lang, code) if code != "SSS" else ""}
         for code in ["SSS", *site.regions]
-    ]
+    ]  # fmt: skip
+    marked = any(DERIVED_MARK in row["value"] for row in comparison)
+    derived_note = f"{DERIVED_MARK} {derived_words(lang).capitalize()}." if marked else ""
     csv_path = f"data/{lang}/indikaattori/{indicator.id}.csv"
     context = {
         "page": page,
@@ -187,6 +190,7 @@ def indicator_page(
         ),
         "rows": rows,
         "comparison": comparison,
+        "comparison_derived": derived_note,
         "csv_href": root + csv_path,
     }
     page["csv_links"].append({"href": root + csv_path, "title": title})
