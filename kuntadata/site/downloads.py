@@ -38,9 +38,9 @@ from .harmonised import harmonised_series
 from .package_data import Dataset, Series, pick
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-# `derived` column: the site computed this region's, county's or sub-region's figure from its
-# member municipalities (aggregate.py); empty for a figure as the source reports it
-DERIVED_CELL = "computed_from_municipalities"
+# `derived` column: `true` where the site computed this region's, county's or sub-region's
+# figure from its member municipalities (aggregate.py), `false` for a figure as reported
+DERIVED_CELL = ("false", "true")
 LABELS_PATH = "data/labels.csv"
 
 
@@ -146,7 +146,7 @@ class MunicipalityCsvs:
                     cell = current[at] if current else None
                     whole = fmt.plain_number(cell.value, indicator.decimals) if cell else ""
                     note = cell.note if cell else ""
-                    derived = DERIVED_CELL if item.is_derived(at) else ""
+                    derived = DERIVED_CELL[item.is_derived(at)]
                     rows.append([area_code, *names, period, indicator.id, number, status,
                                  derived, whole, note, *tail])  # fmt: skip
             block = self._blocks[key] = _csv_lines(safe_rows(self.columns, rows))  # csvsafe.py
