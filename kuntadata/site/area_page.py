@@ -200,6 +200,11 @@ def area_page(site: Site, code: str, lang: str) -> dict[str, Any]:
         theme["pending"] = []  # not yet fetched datasets are listed on the municipality pages
     parent = parent_region(site, code)
     page["csv_links"].append({"href": root + csv_path, "title": name})
+    member_links = [
+        {**_link(site, m, lang, root), "href": root + site.municipality_path(lang, m)}
+        for m in members
+    ]
+    member_links.sort(key=lambda link: link["name"].casefold())
     return {
         "page": page,
         "area": {
@@ -210,10 +215,7 @@ def area_page(site: Site, code: str, lang: str) -> dict[str, Any]:
             "parent_href": root + site.area_path(lang, parent) if parent else "",
         },
         "related": _related(site, code, lang, root),
-        "members": [
-            {**_link(site, m, lang, root), "href": root + site.municipality_path(lang, m)}
-            for m in members
-        ],
+        "members": member_links,
         "count": len(members),
         "headlines": headlines,
         "themes": themes,
