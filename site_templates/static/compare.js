@@ -297,7 +297,7 @@
                     cell.missing ? "" : cell.period, cell.status || "");
         });
         line.push((dataset.attribution || {})[text.lang] || "",
-                  dataset.licence_url || dataset.licence || "", dataset.fetched || "");
+                  dataset.licence || dataset.licence_url || "", dataset.fetched || "");
         lines.push(line);
       });
       var csv = lines.map(function (line) { return line.map(csvField).join(","); }).join("\r\n") + "\r\n";
