@@ -341,8 +341,7 @@
       });
     }
 
-    Promise.all([fetchJson("indicators"), fetchJson("text-" + root.getAttribute("data-lang"))])
-      .then(function (loaded) {
+    function start(loaded) {
       meta = loaded[0];
       text = loaded[1];
       indexAreas();
@@ -358,13 +357,19 @@
         event.preventDefault();
         show(formChoice(), true);
       });
+      /* A name picked from the list, or a box ticked, redraws at once; a half-typed name
+         waits for Enter or the button. */
       form.addEventListener("change", function () {
-        var choice = formChoice();
-        if (choice.municipalities.length >= 2 && !choice.unknown.length) show(choice, true);
+        var next = formChoice();
+        if (next.municipalities.length >= 2 && !next.unknown.length) show(next, true);
       });
       if (choice.municipalities.length) show(choice, false);
       else say(text.choose);
-    }).catch(function () { say(statusBox.getAttribute("data-failed")); });
+    }
+
+    var language = root.getAttribute("data-lang");
+    Promise.all([fetchJson("indicators"), fetchJson("text-" + language)]).then(start)
+      .catch(function () { say(statusBox.getAttribute("data-failed")); });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
