@@ -311,13 +311,28 @@
       return p;
     }
 
-    function syncUrl(choice) {
+    function queryOf(choice) {
       var query = new URLSearchParams(window.location.search);
       query.set("k", choice.municipalities.map(function (a) { return a.short; }).join(","));
       if (choice.regions) query.set("r", "1"); else query.delete("r");
       if (choice.country) query.set("c", "1"); else query.delete("c");
-      var url = window.location.pathname + "?" + query.toString().replace(/%2C/g, ",");
-      window.history.replaceState(null, "", url + window.location.hash);
+      return "?" + query.toString().replace(/%2C/g, ",");
+    }
+
+    function syncUrl(choice) {
+      window.history.replaceState(null, "", window.location.pathname + queryOf(choice) +
+                                  window.location.hash);
+    }
+
+    /* A pre-built page's heading names its own municipalities: another choice is shown on
+       the compare page, at the form. */
+    function leavesPrebuilt(choice) {
+      var index = root.getAttribute("data-index");
+      var same = choice.municipalities.map(function (a) { return a.short; }).join(",") ===
+                 root.getAttribute("data-selected");
+      if (!index || same) return false;
+      window.location.assign(index + queryOf(choice) + "#compare-form");
+      return true;
     }
 
     function show(choice, fromReader) {
@@ -327,6 +342,7 @@
       }
       if (choice.municipalities.length < 2) { say(text.choose); return; }
       if (choice.municipalities.length > MAX) { say(text.too_many); return; }
+      if (fromReader && leavesPrebuilt(choice)) return;
       var areas = columnsOf(choice);
       say(text.loading);
       result.setAttribute("aria-busy", "true");
