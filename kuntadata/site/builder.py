@@ -31,6 +31,8 @@ from ..paths import ProjectPaths
 from . import fmt
 from .area_page import area_codes_in_scope, area_csv, area_page
 from .catalog import CATALOG_PATH, catalog_jsonld
+from .compare import json_files
+from .compare_page import compare_page, text_files
 from .context import PACKAGE_ZIP, Site
 from .downloads import LABELS_PATH, MunicipalityCsvs, MunicipalityZips, labels_csv, package_zip
 from .fork import check_fork
@@ -231,6 +233,9 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
                 tasks.append(partial(_indicator, site, writer, envs[lang], dataset, indicator,
                                      lang))  # fmt: skip
     tasks.append(partial(_site_files, site, paths, writer, envs))
+    tasks.append(partial(_compare_json, site, writer))
+    for lang in site.languages:
+        tasks.append(partial(_compare_pages, site, writer, envs[lang], lang))
     for lang in site.languages:
         tasks.append(partial(_language_pages, site, paths, writer, envs[lang], lang, changes))
     areas = area_codes_in_scope(site)
@@ -268,6 +273,20 @@ def _indicator(site, writer, env, dataset, indicator, lang) -> None:
     _page(writer, site.indicator_path(lang, indicator.id), env.get_template("indicator.html"),
           context)  # fmt: skip
     writer.write(csv_path, text)
+
+
+def _compare_json(site: Site, writer: _Writer) -> None:
+    """data/json/: what the compare page reads (compare.py)."""
+    for path, text in [*json_files(site), *text_files(site)]:
+        writer.write(path, text)
+
+
+def _compare_pages(site: Site, writer: _Writer, env: Environment, lang: str) -> None:
+    """The compare page and every municipality's pre-built comparison with its peers."""
+    template = env.get_template("compare.html")
+    _page(writer, site.compare_path(lang), template, compare_page(site, lang))
+    for code in site.municipalities:
+        _page(writer, site.compare_path(lang, code), template, compare_page(site, lang, code))
 
 
 def _language_pages(site, paths, writer, env, lang, changes) -> None:
@@ -343,6 +362,7 @@ def _logical_pages(site: Site) -> list[dict[str, str]]:
     ]
     sections = ("data", "whatsnew", *CONTENT_SECTIONS)
     pages += [{x: site.section_path(x, s) for x in langs} for s in sections]
+    pages += [{x: site.compare_path(x, c) for x in langs} for c in ("", *site.municipalities)]
     return pages
 
 

@@ -28,6 +28,7 @@ SLUGS = {
     "about": "tietoa",
     "accessibility": "saavutettavuus",
     "whatsnew": "uutta",
+    "compare": "vertaa",
 }
 
 
@@ -88,6 +89,11 @@ class Site:
     def section_path(self, lang: str, section: str) -> str:
         return f"{lang}/{SLUGS[section]}/"
 
+    def compare_path(self, lang: str, code: str = "") -> str:
+        """`fi/vertaa/`, or a municipality's pre-built comparison `fi/vertaa/091-helsinki/`."""
+        slug = f"{self.areas.slug(code, lang)}/" if code else ""
+        return f"{lang}/{SLUGS['compare']}/{slug}"
+
     def chart_csv_path(self, lang: str, code: str, dataset: str, indicator: str) -> str:
         return f"data/{lang}/kunta/{self.short_code(code)}/{self.csv_names[(dataset, indicator)]}"
 
@@ -145,6 +151,7 @@ def common(
     nav = [
         {"href": root + site.home_path(lang), "text": _("Municipalities"), "key": "home"},
         {"href": root + site.section_path(lang, "data"), "text": _("Data"), "key": "data"},
+        {"href": root + site.compare_path(lang), "text": _("Compare"), "key": "compare"},
         {
             "href": root + site.section_path(lang, "whatsnew"),
             "text": _("What's new"),

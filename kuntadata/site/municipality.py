@@ -323,6 +323,7 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[str]
         "peers": peers_explanation(site, code, lang),
         "gaps": data_gaps(site, code, lang),
         "locator": locator_map(site, code, lang),
+        "compare_href": root + site.compare_path(lang, code),
         "zip_href": root + site.municipality_zip_path(code),
         "zip_name": site.municipality_zip_path(code).rsplit("/", 1)[-1],
         "package_href": root + "data/kuntadata-package.zip",
