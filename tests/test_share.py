@@ -9,7 +9,9 @@ link preview sees. The embed view itself is checked in a browser (tests/test_bro
 from __future__ import annotations
 
 import csv
+import os
 import re
+import time
 from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
@@ -163,3 +165,18 @@ def test_card_font_draws_finnish_and_swedish_letters(letter: str, base: str) -> 
     assert font.getbbox(letter)[1] < font.getbbox(base)[1]  # the marks reach higher
     assert marked.getbbox() != plain.getbbox()
     assert font.getlength(letter) == font.getlength(base)  # the same letter underneath
+
+
+def test_cards_unused_for_a_month_leave_the_cache(tmp_path: Path) -> None:
+    paths = make_project(tmp_path)
+    build_site(paths, site_config(), built_at=BUILT)
+    used = sorted(paths.cards.glob("*.png"))
+    stale = paths.cards / f"{'0' * 64}.png"
+    stale.write_bytes(used[0].read_bytes())
+    month_ago = time.time() - 31 * 86400
+    for path in (stale, used[0]):
+        os.utime(path, (month_ago, month_ago))
+    again = build_site(paths, site_config(), built_at=BUILT)
+    assert again.cards_rendered == 0  # used[0] was still taken from the cache
+    assert not stale.exists()
+    assert sorted(paths.cards.glob("*.png")) == used

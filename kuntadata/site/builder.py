@@ -257,6 +257,7 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
         writer.pages += pages
         writer.files += files
         cards.rendered += rendered
+    cards.prune()  # after the tasks: every card this build used has just been touched
     return cards.rendered
 
 

@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import os
+import time
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -34,6 +35,7 @@ CARD_DIR = "cards"  # under _site/
 LICENCE = "CC BY 4.0"
 MARGIN = 60
 INK, MUTED, GRID, WHITE = "#1a1a1a", "#4d4d4d", "#c9d1d9", "#ffffff"
+CACHE_DAYS = 30  # a cached card unused this long is deleted: old data's cards do not pile up
 PALETTE_COLOURS = 8  # five flat colours and anti-aliased edges: ~10 kB files, text still smooth
 
 
@@ -201,9 +203,19 @@ class CardFiles:
             self._written.add(path)
         return path
 
+    def prune(self, days: int = CACHE_DAYS) -> int:
+        """Delete cached cards no build has used for `days` (each use touches its file);
+        returns how many. Called once every page is written."""
+        limit = time.time() - days * 86400
+        old = [p for p in self.cache_dir.glob("*.png") if p.stat().st_mtime < limit]
+        for path in old:
+            path.unlink(missing_ok=True)
+        return len(old)
+
     def _png(self, spec: CardSpec) -> bytes:
         cached = self.cache_dir / f"{spec.key}.png"
         if cached.exists():
+            os.utime(cached)  # used now: kept by prune()
             return cached.read_bytes()
         data = render(spec)
         self.rendered += 1
