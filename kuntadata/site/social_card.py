@@ -9,7 +9,9 @@ Why a cache: drawing and compressing a card costs tens of milliseconds, and a si
 per page. A card is named by the sha256 of everything drawn on it (`CardSpec`) plus the
 renderer's version and Pillow's, so an unchanged chart is never drawn again: its PNG is taken
 from `.cache/cards/` (ProjectPaths.cards) and copied into `_site/cards/<hash>.png`. Identical
-cards are one file. The font is DejaVu Sans shipped in `fonts/` (cut to Latin), laid out
+cards are one file. Pillow's version is not part of the key: the same data gives the same
+addresses on every machine (golden files, reproducible builds); a change of the drawing
+bumps RENDERER_VERSION. The font is DejaVu Sans shipped in `fonts/` (cut to Latin), laid out
 with Pillow's basic layout, so a card is the same on every machine; Pillow's own bundled font
 (`ImageFont.load_default(size=…)`, Aileron) has no ä, ö or å, so it cannot be used.
 """
@@ -26,7 +28,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import PIL
 from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1200, 630
@@ -63,8 +64,7 @@ class CardSpec:
     def key(self) -> str:
         """The card's content hash: also its file name, so equal cards are one file."""
         drawn = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
-        salt = f"{RENDERER_VERSION} {PIL.__version__}"
-        return hashlib.sha256(f"{salt}\n{drawn}".encode()).hexdigest()
+        return hashlib.sha256(f"{RENDERER_VERSION}\n{drawn}".encode()).hexdigest()
 
     @property
     def path(self) -> str:
