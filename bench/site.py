@@ -11,8 +11,10 @@ Each run is the whole process a user waits for: `python build.py --root TMP site
 interpreter (imports, rendering in two processes, the swap of `_site/`), timed from start to
 exit; runs after the first replace an existing site, as a rebuild does. It prints the median
 and every run, then what `_site/` holds: bytes and files by kind, the municipality pages'
-size raw and gzipped and their chart SVGs. Targets with every dataset: `_site` ≤ 250 MB,
-≤ 15,000 files (GitHub Pages: 1 GB), ≤ 15 s on 2 cores.
+size raw and gzipped and their chart SVGs. The first run starts with an empty social card
+cache (`.cache/cards/` of the temporary project: every card drawn, "cold"); the later runs
+take every card from it ("warm"), as a rebuild with unchanged data does. Targets with every
+dataset: `_site` ≤ 250 MB, ≤ 15,000 files (GitHub Pages: 1 GB), ≤ 15 s on 2 cores.
 
 `--project` estimates the site with every dataset of `datasets/*.yaml` without inventing a
 single figure: it builds the site from subsets of the real package (whole datasets left
@@ -79,6 +81,8 @@ def run_build(root: Path) -> tuple[float, float, str]:
 
 
 def kind_of(relative: str) -> str:
+    if relative.startswith("cards/"):
+        return "social cards"
     if relative.endswith(".html"):
         return "municipality pages" if "/kunta/" in relative else "other pages"
     if relative.startswith("data/kunta/") and relative.endswith(".csv"):
@@ -165,11 +169,15 @@ def measure(
 ) -> tuple[list[float], list[float], str, dict[str, object]]:
     root = make_root(work, package)
     times, cpus, last = [], [], ""
+    drawn = 0
     for _ in range(runs):
         seconds, cpu, last = run_build(root)
         times.append(seconds)
         cpus.append(cpu)
-    return times, cpus, last, site_figures(root / "_site")
+        drawn = drawn or len(list((root / ".cache" / "cards").glob("*.png")))  # the cold run
+    figures = site_figures(root / "_site")
+    figures["cards_drawn_cold"] = drawn
+    return times, cpus, last, figures
 
 
 def print_site(
@@ -180,6 +188,11 @@ def print_site(
     print(f"CPU, both cores    median {statistics.median(cpus):.2f} s  "
           f"(runs: {', '.join(f'{t:.2f}' for t in cpus)}; load now "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")  # fmt: skip
+    if len(times) > 1:
+        print(f"cold vs warm       {times[0]:.2f} s wall, {cpus[0]:.2f} s CPU with an empty card "
+              f"cache ({figures.get('cards_drawn_cold', 0):,} cards drawn); warm median "
+              f"{statistics.median(times[1:]):.2f} s wall, {statistics.median(cpus[1:]):.2f} s "
+              "CPU (every card from the cache)")  # fmt: skip
     print(f"build.py said      {last}")
     print(f"_site              {figures['bytes'] / 1e6:,.1f} MB in {figures['files']:,} files")
     by_kind, files_by_kind = figures["by_kind"], figures["files_by_kind"]
@@ -187,6 +200,11 @@ def print_site(
         print(f"  {kind:18} {size / 1e6:8.1f} MB {files_by_kind[kind]:7,} files")  # type: ignore[index]
     print(f"municipality page  median {figures['page_raw']:,.0f} B raw, "
           f"{figures['page_gzip']:,.0f} B gzip")  # fmt: skip
+    cards = figures["files_by_kind"].get("social cards", 0)  # type: ignore[union-attr]
+    if cards:
+        size = figures["by_kind"]["social cards"]  # type: ignore[index]
+        print(f"social cards       {cards:,} PNG files, {size / 1e6:.1f} MB, "
+              f"average {size / cards / 1e3:.1f} kB")  # fmt: skip
     svg: list[int] = figures["svg"]  # type: ignore[assignment]
     if svg:
         print(f"chart SVGs         {len(svg):,} on {figures['pages_sampled']} municipality "

@@ -25,6 +25,9 @@ SUPPORTED_LANGUAGES = ("fi", "sv", "en")
 # syntax can tell; this catches "saavutettavuus at kunta.fi" and a URL pasted as an address.
 EMAIL = re.compile(r"[^\s@<>()\[\],;:\"]+@(?:[^\s@<>()\[\],;:\"./]+\.)+[^\W\d_]{2,}")
 EMAIL_EXAMPLE = "saavutettavuus@example.fi"
+# Which charts get a social card image (site/social_card.py): each page's first chart (the
+# whole-Finland site: one card a page), or every chart (a small fork: a card to share each).
+SOCIAL_CARDS = ("first_chart", "every_chart")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class SiteConfig:
     theme: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SOURCES))
     path: Path | None = None
+    social_cards: str = "first_chart"  # or "every_chart" (SOCIAL_CARDS)
 
     @property
     def default_language(self) -> str:
@@ -95,6 +99,7 @@ def load_site_config(path: Path) -> SiteConfig:
         theme=data.get("theme") or {},
         sources=sources,
         path=path,
+        social_cards=data.get("social_cards") or "first_chart",
     )
 
 

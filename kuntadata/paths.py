@@ -43,5 +43,10 @@ class ProjectPaths:
     def templates(self) -> Path:
         return self.root / "site_templates"
 
+    @property
+    def cards(self) -> Path:
+        """Social card PNGs by content hash, kept between builds (git-ignored)."""
+        return self.root / ".cache" / "cards"
+
 
 SCHEMAS_DIR = REPO_ROOT / "schemas"

@@ -8,7 +8,8 @@ with ONE command from the repository root, then review the diff before committin
 (equivalently `KUNTADATA_REGEN_GOLDEN=1 python -m pytest tests/test_site_golden.py`).
 The build date is fixed and zips are written with fixed timestamps. Zip files are
 compared as a text listing of their members and contents, Excel workbooks as their
-sheets' cells (value and number format).
+sheets' cells (value and number format), social card PNGs as their size (their names are
+already the hash of what they show).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ except ModuleNotFoundError:  # pytest run without the repository root on sys.pat
     from site_fixtures import make_project, site_config
 
 import openpyxl
+from PIL import Image
 
 from kuntadata.site import build_site
 
@@ -58,6 +60,9 @@ def comparable_files(site: Path) -> dict[str, str]:
                     for info in archive.infolist()
                 ]
             files[relative + ".txt"] = "".join(parts)
+        elif path.suffix == ".png":  # social cards: named by what they show (share.py);
+            with Image.open(path) as image:  # their bytes depend on Pillow's zlib
+                files[relative + ".txt"] = f"PNG {image.width}x{image.height}\n"
         else:
             files[relative] = path.read_text(encoding="utf-8")
     return files

@@ -49,6 +49,8 @@ from .pages import (
     not_found_page,
     root_index,
 )
+from .share import add_indicator_card, add_municipality_cards
+from .social_card import CardFiles
 from .whatsnew import atom_feed, change_groups, whatsnew_page
 from .workbook import municipality_workbook, workbook_link
 from .workers import can_fork, run_shared, swap, sweep, temporary_name
@@ -64,6 +66,7 @@ class SiteSummary:
     files: int
     seconds: float
     path: Path
+    cards_rendered: int = 0  # social cards drawn (the rest came from the cache)
 
     def __str__(self) -> str:
         return f"Built {self.pages} pages, {self.files} files in {self.seconds:.1f} s"
@@ -170,12 +173,13 @@ def build_site(
     tmp = temporary_name(paths.site, token)
     try:
         writer = _Writer(tmp)
-        _render_all(site, paths, writer, say)
+        cards_rendered = _render_all(site, paths, writer, say)
         swap(tmp, paths.site, token)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    summary = SiteSummary(writer.pages, writer.files, time.perf_counter() - started, paths.site)
+    summary = SiteSummary(writer.pages, writer.files, time.perf_counter() - started, paths.site,
+                          cards_rendered)  # fmt: skip
     say(str(summary))
     return summary
 
@@ -207,22 +211,26 @@ class _Downloads:
         writer.write(self.site.municipality_zip_path(code), self._zips.build(code))
 
 
-def _municipalities(site, writer, codes, envs, downloads: _Downloads) -> None:
+def _municipalities(site, writer, codes, envs, downloads: _Downloads, cards: CardFiles) -> None:
     """Municipality pages in every language, then their CSV files, workbook and zip."""
     for lang in site.languages:
         template = envs[lang].get_template("municipality.html")
         for code in codes:
             context, _csv_paths = municipality_page(site, code, lang)
             context["workbook"] = workbook_link(site, code, context["page"]["root"])
+            add_municipality_cards(site, context, code, lang, cards)
             _page(writer, site.municipality_path(lang, code), template, context)
     for code in codes:
         downloads.write(writer, code)
 
 
-def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable) -> None:
+def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable) -> int:
     """Every page and file, as tasks shared by two processes (workers.py): the large ones
-    first, the small municipality tasks last, so both processes finish together."""
+    first, the small municipality tasks last, so both processes finish together. Social
+    cards are drawn inside the page tasks, so they share both processes too. Returns the
+    number of cards drawn (not taken from the cache)."""
     by_dataset = statuses(site)
+    cards = CardFiles(paths.cards, writer.write)
     changes = change_groups(site)
     envs = {lang: _language_environment(site, paths, lang, by_dataset) for lang in site.languages}
     downloads = _Downloads(site)
@@ -231,7 +239,7 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
         for dataset in site.package.datasets:
             for indicator in dataset.charted:
                 tasks.append(partial(_indicator, site, writer, envs[lang], dataset, indicator,
-                                     lang))  # fmt: skip
+                                     lang, cards))  # fmt: skip
     tasks.append(partial(_site_files, site, paths, writer, envs))
     tasks.append(partial(_compare_json, site, writer))
     for lang in site.languages:
@@ -244,14 +252,21 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
     codes = list(site.municipalities)
     for start in range(0, len(codes), MUNICIPALITY_TASK):
         chunk = codes[start : start + MUNICIPALITY_TASK]
-        tasks.append(partial(_municipalities, site, writer, chunk, envs, downloads))
+        tasks.append(partial(_municipalities, site, writer, chunk, envs, downloads, cards))
     parallel = len(codes) >= 40  # a small site is done before a second process pays off
     say(f"Rendering pages and downloads ({2 if parallel and can_fork() else 1} processes)")
-    report = run_shared(tasks, parallel=parallel, report=lambda: f"{writer.pages} {writer.files}")
+
+    def counts() -> str:
+        return f"{writer.pages} {writer.files} {cards.rendered}"
+
+    report = run_shared(tasks, parallel=parallel, report=counts)
     if report is not None:
-        pages, files = (int(n) for n in report.split())
+        pages, files, rendered = (int(n) for n in report.split())
         writer.pages += pages
         writer.files += files
+        cards.rendered += rendered
+    cards.prune()  # after the tasks: every card this build used has just been touched
+    return cards.rendered
 
 
 MUNICIPALITY_TASK = 2  # municipalities per task: small, so neither process idles at the end
@@ -268,8 +283,9 @@ def _areas(site, writer, codes, envs) -> None:
         writer.write(*area_csv(site, code))
 
 
-def _indicator(site, writer, env, dataset, indicator, lang) -> None:
+def _indicator(site, writer, env, dataset, indicator, lang, cards) -> None:
     context, (csv_path, text) = indicator_page(site, dataset, indicator, lang)
+    add_indicator_card(site, context, dataset, indicator, lang, cards)
     _page(writer, site.indicator_path(lang, indicator.id), env.get_template("indicator.html"),
           context)  # fmt: skip
     writer.write(csv_path, text)

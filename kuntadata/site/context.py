@@ -190,6 +190,7 @@ def common(
         "licence_href": f"https://creativecommons.org/licenses/by/4.0/deed.{lang}",
         "csv_links": [],
         "jsonld": "",
+        "og_image": None,  # share.py: the page's social card, when it has a chart
     }
 
 

@@ -28,6 +28,7 @@ from .locator import locator_map
 from .meta import municipality_jsonld
 from .package_data import Dataset, Indicator, Series, pick
 from .peers import peers_explanation, position_text
+from .share import embed_help
 
 THEME_TITLES = {
     "population": N_("Population"),
@@ -155,6 +156,7 @@ def chart_block(
         "csv_href": "",
         "csv_name": "",
         "table": None,
+        "card_href": "",  # its social card image, when it has one (share.py)
     }
     area_name = names[0]
     if own is None or not own.periods:
@@ -328,6 +330,7 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[str]
         "zip_name": site.municipality_zip_path(code).rsplit("/", 1)[-1],
         "package_href": root + "data/kuntadata-package.zip",
         "sources": _sources(site, lang),
+        "embed": embed_help(themes),
     }
     return context, files
 
