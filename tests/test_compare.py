@@ -118,6 +118,11 @@ def test_area_json_holds_the_package_figures(site: Path) -> None:
     assert dict(zip(*country["series"][at][:2], strict=True))["2025"] == 5652881
     # Kuopio has no population rows in this package: no series, not a zero.
     assert json.loads(read(site, "data/json/KU297.json"))["series"][at] is None
+    # Uusimaa has no published population: its figures are computed from the members
+    # (aggregate.py) and flagged 1 in the fourth array, which compare.js marks "*".
+    uusimaa = json.loads(read(site, "data/json/MK01.json"))["series"][at]
+    assert uusimaa[3][uusimaa[0].index("2025")] == 1
+    assert "laskettu kuntien luvuista" in meta["derived"]["fi"].casefold()
     families = ids.index(("families", "families"))
     assert helsinki["series"][families][1][-1] == 161417  # 2022
     areas = {a["code"]: a for a in meta["areas"]}

@@ -19,6 +19,7 @@ import json
 from typing import Any
 
 from . import fmt
+from .aggregate import DERIVED_MARK, derived_words
 from .context import Site
 from .downloads import licence_of, source_url
 from .gaps import symbol_meaning
@@ -60,8 +61,10 @@ def _number(value: float | None, decimals: int) -> float | int | None:
 
 
 def area_json(site: Site, code: str) -> str:
-    """`{"code": "KU091", "series": [[periods, values, statuses] | null, …]}`: one entry per
-    indicator of indicators.json, in its order; statuses left out when all are empty."""
+    """`{"code": "KU091", "series": [[periods, values, statuses, derived] | null, …]}`: one
+    entry per indicator of indicators.json, in its order; statuses left out when all are empty
+    and nothing is derived; `derived` (1 where a region's figure was computed from its
+    members, aggregate.py) only when something is."""
     series: list[list[Any] | None] = []
     for dataset, indicator in compared_indicators(site):
         item = dataset.series.get((indicator.id, code))
@@ -72,8 +75,10 @@ def area_json(site: Site, code: str) -> str:
             item.periods,
             [_number(v, indicator.decimals) for v in item.values],
         ]
-        if any(item.status):
+        if any(item.status) or any(item.derived):
             entry.append(item.status)
+        if any(item.derived):
+            entry.append([int(flag) for flag in item.derived])
         series.append(entry)
     return dumps({"code": code, "series": series})
 
@@ -113,6 +118,7 @@ def indicators_json(site: Site) -> str:
             symbol: {lang: symbol_meaning(site, symbol, lang) for lang in languages}
             for symbol in sorted(_symbols(site))
         },
+        "derived": {lang: derived_words(lang).capitalize() for lang in languages},
     }
     return dumps(document)
 
@@ -188,10 +194,11 @@ def latest_cell(series: Series | None, indicator: Indicator, site: Site, lang: s
         return {"value": "", "period": "", "missing": True, "symbol": symbol,
                 "text": f"{text} ({symbol})" if symbol else text}  # fmt: skip
     return {
-        "value": fmt.number(series.values[at], indicator.decimals, lang),
+        "value": fmt.number(series.values[at], indicator.decimals, lang)
+        + (f"{fmt.NBSP}{DERIVED_MARK}" if series.is_derived(at) else ""),
         "period": fmt.period_label(series.periods[at], lang),
         "missing": False,
-        "symbol": "",
+        "symbol": DERIVED_MARK if series.is_derived(at) else "",
         "text": "",
     }
 
@@ -227,5 +234,13 @@ def compare_table(site: Site, codes: list[str], lang: str) -> dict[str, Any]:
     return {
         "columns": [site.areas.display_name(code, lang) for code in codes],
         "themes": themes,
-        "notes": [{"symbol": s, "meaning": symbol_meaning(site, s, lang)} for s in sorted(symbols)],
+        "notes": [
+            {
+                "symbol": s,
+                "meaning": derived_words(lang).capitalize()
+                if s == DERIVED_MARK
+                else symbol_meaning(site, s, lang),
+            }
+            for s in sorted(symbols)
+        ],
     }

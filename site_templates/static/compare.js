@@ -145,9 +145,13 @@
       if (entry) {
         for (var i = entry[1].length - 1; i >= 0; i -= 1) {
           if (entry[1][i] !== null) {
+            /* entry[3]: 1 where a region's figure was computed from its members
+               (aggregate.py): marked "*" like the pages, "derived" in the CSV. */
+            var derived = entry[3] ? entry[3][i] === 1 : false;
             return {missing: false, raw: entry[1][i], period: entry[0][i],
-                    value: number(entry[1][i], indicator.decimals),
-                    status: entry[2] ? entry[2][i] : ""};
+                    value: number(entry[1][i], indicator.decimals) + (derived ? "\u00a0*" : ""),
+                    symbol: derived ? "*" : "",
+                    status: derived ? "derived" : (entry[2] ? entry[2][i] : "")};
           }
         }
       }
@@ -244,6 +248,7 @@
           }
           var td = tr.appendChild(el("td"));
           td.appendChild(document.createTextNode(cell.value));
+          if (cell.symbol) symbols[cell.symbol] = true;
           if (!shared) {
             td.appendChild(document.createTextNode(" "));
             td.appendChild(el("small", {}, periodLabel(cell.period)));
@@ -264,7 +269,8 @@
         var notes = result.appendChild(el("dl", {"class": "notes"}));
         noted.forEach(function (symbol) {
           notes.appendChild(el("dt", {}, symbol));
-          notes.appendChild(el("dd", {}, (meta.status[symbol] || {})[text.lang] || ""));
+          notes.appendChild(el("dd", {}, symbol === "*" ? (meta.derived || {})[text.lang] || ""
+                                             : (meta.status[symbol] || {})[text.lang] || ""));
         });
       }
       result.appendChild(csvLink(areas, rows));
