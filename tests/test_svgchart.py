@@ -157,6 +157,13 @@ def test_index_base_is_the_first_period_shared_by_most_areas() -> None:
     assert index_base(["2020", "2021", "2022"], rows) == 2
 
 
+def test_an_area_with_one_figure_does_not_move_the_index_base() -> None:
+    """Helsinki 2021–2025, the country from 2023, Uusimaa computed for 2025 only: the base is
+    2023 (the first year Helsinki shares with an area that changes), not the last year."""
+    rows = [(1.0, 2.0, 3.0, 4.0, 5.0), (None, None, None, None, 9.0), (None, None, 6.0, 7.0, 8.0)]
+    assert index_base(["2021", "2022", "2023", "2024", "2025"], rows) == 2
+
+
 def test_a_rate_is_compared_on_one_axis_from_zero() -> None:
     """Average family size: Helsinki against the whole country, both on one axis from 0."""
     sizes = {a: recorded(FAMILIES, "family_size", a) for a in ("KU091", "SSS")}

@@ -54,13 +54,16 @@ def _values(series: Series | None, periods: Sequence[str]) -> tuple[float | None
 def index_base(periods: Sequence[str], rows: Sequence[tuple[float | None, ...]]) -> int | None:
     """The index of the base period: the earliest in which the municipality (row 0) and as
     many comparison areas as ever have a positive figure; None when the municipality has no
-    positive figure or no comparison area shares a period with it."""
+    positive figure or no comparison area shares a period with it. An area with a single
+    positive figure shows no change, so it does not pull the base: Uusimaa's population
+    computed for 2025 alone (aggregate.py) would otherwise make the last year the base."""
     best, best_count = None, 0
+    changing = [row for row in rows[1:] if sum(1 for v in row if v is not None and v > 0) > 1]
     for at in range(len(periods)):
         own = rows[0][at]
         if own is None or own <= 0:
             continue
-        count = sum(1 for row in rows[1:] if row[at] is not None and row[at] > 0)
+        count = sum(1 for row in changing if row[at] is not None and row[at] > 0)
         if count > best_count:
             best, best_count = at, count
     return best
