@@ -110,3 +110,26 @@ def test_espoo_has_budget_documents_so_no_document_reason(real_site: Path) -> No
         "Budget och ekonomiplan: inget dokument har sparats för kommunen (uppgifterna omfattar "
         "dokumenten för 5 kommuner) (36): "
     ), budget
+
+
+@pytest.mark.parametrize(("lang", "slug"), [("fi", "091-helsinki"), ("sv", "091-helsingfors")])
+def test_finance_gauge_links_each_outcome_to_the_law_quoted_once(
+    real_site: Path, lang: str, slug: str
+) -> None:
+    markup = page(real_site, f"{lang}/kunta/{slug}")
+    gauge = re.search(r'<article class="indicator finance".*?</article>', markup, re.S).group(0)
+    law = page(real_site, f"{lang}/kuntatalous-arviointi")
+    quoted = re.findall(r'<figure class="law-text" id="([^"]+)">', law)
+    assert len(quoted) == len(set(quoted)) >= 9  # 118 § 1–4 mom., 3 mom. 1–4 kohta, 110 §
+    assert "law-text" not in gauge and "<blockquote" not in gauge
+    anchors = re.findall(r'href="\.\./\.\./\.\./' + lang + r'/kuntatalous-arviointi/#([^"]+)"',
+                         gauge)  # fmt: skip
+    assert set(anchors) <= set(quoted) and {"s118-m2", "s118-m3-p4"} <= set(anchors)
+    # Helsinki's group accounts are not fetched: the conclusion and the tables stay
+    text = words(gauge)
+    conclusion = {"fi": "Ei voida arvioida: 11 tietoa puuttuu.",
+                  "sv": "Kan inte bedömas: 11 uppgifter saknas."}  # fmt: skip
+    assert conclusion[lang] in text
+    population = {"fi": "Väkiluku 31.12.", "sv": "Folkmängd 31.12"}
+    assert gauge.count("<table>") >= 6 and population[lang] in text
+    assert len(gauge.encode()) < 16_000  # was 20.5 KB (fi) and 25.5 KB (sv) with the law text

@@ -32,6 +32,7 @@ from . import fmt
 from .catalog import CATALOG_PATH, catalog_jsonld
 from .context import PACKAGE_ZIP, Site
 from .downloads import LABELS_PATH, MunicipalityCsvs, MunicipalityZips, labels_csv, package_zip
+from .finance_gauge import finance_law
 from .fork import check_fork
 from .freshness import date_sentence, source_notes, statuses
 from .i18n import translations
@@ -273,6 +274,10 @@ def _language_pages(site, paths, writer, env, lang, changes) -> None:
     _page(writer, site.section_path(lang, "whatsnew"), templates["whatsnew"],
           whatsnew_page(site, lang, changes))  # fmt: skip
     writer.write(f"{lang}/feed.xml", atom_feed(site, lang, changes))
+    law = finance_law(site, lang)
+    if law is not None:
+        _page(writer, site.section_path(lang, "finance_law"),
+              env.get_template("finance_law.html"), law)  # fmt: skip
     for section, filename in CONTENT_SECTIONS.items():
         source = paths.content / lang / filename
         if not source.exists():
@@ -331,6 +336,7 @@ def _logical_pages(site: Site) -> list[dict[str, str]]:
         for i in d.charted
     ]
     sections = ("data", "whatsnew", *CONTENT_SECTIONS)
+    sections += ("finance_law",) if finance_law(site, langs[0]) is not None else ()
     pages += [{x: site.section_path(x, s) for x in langs} for s in sections]
     return pages
 

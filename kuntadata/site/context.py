@@ -26,6 +26,7 @@ SLUGS = {
     "about": "tietoa",
     "accessibility": "saavutettavuus",
     "whatsnew": "uutta",
+    "finance_law": "kuntatalous-arviointi",
 }
 
 
