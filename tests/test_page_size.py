@@ -133,3 +133,35 @@ def test_finance_gauge_links_each_outcome_to_the_law_quoted_once(
     population = {"fi": "Väkiluku 31.12.", "sv": "Folkmängd 31.12"}
     assert gauge.count("<table>") >= 6 and population[lang] in text
     assert len(gauge.encode()) < 16_000  # was 20.5 KB (fi) and 25.5 KB (sv) with the law text
+
+
+def test_chart_blocks_say_each_thing_once_and_keep_sentence_source_and_table(
+    real_site: Path,
+) -> None:
+    markup = page(real_site, "fi/kunta/091-helsinki")
+    blocks = re.findall(r'<article class="indicator" id="([^"]+)".*?</article>', markup, re.S)
+    bodies = re.findall(r'<article class="indicator" id="[^"]+".*?</article>', markup, re.S)
+    assert len(blocks) > 40
+    population = bodies[blocks.index("population-population")]
+    # the title is the link to the comparison of all municipalities, said once for the page
+    assert '<h3 id="population-population-title"><a href="../../../fi/indikaattori/population/">' \
+        "Väkiluku</a></h3>" in population  # fmt: skip
+    assert "Vertaa kaikkia kuntia" not in markup
+    assert "Kunkin alla olevan kaavion otsikko vie kaikkien kuntien vertailuun." in markup
+    # the sentence, the source and the table stay on every chart that has figures
+    assert "Väkiluku (Helsinki, 2025): 694 392 henkeä" in words(population)
+    assert "Koko maa: 5 652 881 henkeä" in words(population)
+    for body in bodies:
+        assert 'class="summary"' in body
+        if 'class="chart-figure' in body:
+            assert "<figcaption" in body and '<details class="data-table">' in body
+    # the dataset's CSV once, under its first chart; its later charts link the source caption
+    csv = 'href="../../../data/kunta/091/091-helsinki-population.csv" download'
+    assert markup.count(csv) == 1 and csv in population
+    men = bodies[blocks.index("population-population_men")]
+    assert csv not in men and 'href="#population-population-source"' in men
+    # the responsible label only where it differs from the chart just above of its dataset
+    assert "Vastuu: ei yksittäisen viranomaisen" in population
+    assert 'class="responsible"' not in men
+    budget = [b for i, b in zip(blocks, bodies, strict=True) if i.startswith("municipal_budget-")]
+    assert sum('class="responsible"' in b for b in budget) == 1 and len(budget) == 8
