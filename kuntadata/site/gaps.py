@@ -89,10 +89,27 @@ def data_gaps(site: Site, code: str, lang: str) -> dict[str, Any]:
 def group_by_reason(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One entry per (dataset, symbol, reason) in the order first met, listing its indicators
     with the periods each lacks (when all of them link to one block, the dataset links to it
-    instead). An indicator's title loses its dataset's name when it begins with it
-    ("Talousarvio ja -suunnitelma: vuosikate" → "vuosikate"): the entry names the dataset."""
+    instead); `count` is of indicators. An indicator's title loses its dataset's name when it
+    begins with it ("Talousarvio ja -suunnitelma: vuosikate" → "vuosikate"): the entry names
+    the dataset. Specs not yet fetched for anyone (`x-pending`) are one entry first, naming
+    each dataset with its count of indicators and linking its block, which lists them."""
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    specs = [gap for gap in gaps if gap.get("spec")]
+    for gap in specs:  # pending specs: one entry naming the datasets, whose blocks list them
+        reason = gap["reasons"][0]
+        group = groups.setdefault(("", reason["symbol"], reason["text"]), {
+            "dataset": "", "symbol": reason["symbol"], "text": reason["text"], "href": "",
+            "indicators": [], "count": 0,
+        })  # fmt: skip
+        group["count"] += 1
+        if not group["indicators"] or group["indicators"][-1]["title"] != gap["dataset"]:
+            group["indicators"].append(
+                {"title": gap["dataset"], "href": gap["href"], "periods": "", "count": 0}
+            )
+        group["indicators"][-1]["count"] += 1
     for gap in gaps:
+        if gap.get("spec"):
+            continue
         prefix = gap["dataset"] + ": "
         title = gap["title"]
         short = title[len(prefix) :] if title.startswith(prefix) and title != prefix else title
@@ -100,12 +117,16 @@ def group_by_reason(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
             key = (gap["dataset"], reason["symbol"], reason["text"])
             group = groups.setdefault(key, {
                 "dataset": gap["dataset"], "symbol": reason["symbol"], "text": reason["text"],
-                "indicators": [],
+                "indicators": [], "count": 0,
             })  # fmt: skip
+            group["count"] += 1
             group["indicators"].append(
-                {"title": short, "href": gap["href"], "periods": reason["periods"]}
+                {"title": short, "href": gap["href"], "periods": reason["periods"], "count": 0}
             )
-    for group in groups.values():  # a pending dataset: every indicator links to its block
+    for group in groups.values():  # every indicator links to one block: link the dataset
+        if not group["dataset"]:
+            group["href"] = ""
+            continue
         hrefs = {item["href"] for item in group["indicators"]}
         group["href"] = hrefs.pop() if len(hrefs) == 1 and len(group["indicators"]) > 1 else ""
         if group["href"]:
@@ -201,6 +222,7 @@ def _pending(site: Site, lang: str, _: Any) -> list[dict[str, Any]]:
                 "reasons": [{"symbol": "", "periods": "", "text": reason}],
                 "dataset_id": str(item.get("dataset", "")),
                 "indicator_id": str(indicator.get("id", "")),
+                "spec": True,
             }
             for item in pending_datasets(site)
             for indicator in item.get("indicators") or []
