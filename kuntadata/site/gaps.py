@@ -123,6 +123,8 @@ def group_by_reason(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
             group["indicators"].append(
                 {"title": short, "href": gap["href"], "periods": reason["periods"], "count": 0}
             )
+    for group in groups.values():
+        _drop_shared_prefix(group["indicators"])
     for group in groups.values():  # every indicator links to one block: link the dataset
         if not group["dataset"]:
             group["href"] = ""
@@ -188,6 +190,16 @@ def _reasons(
              "text": _("no row for the latest period of the other municipalities")}
         )  # fmt: skip
     return by_kind
+
+
+def _drop_shared_prefix(items: list[dict[str, Any]]) -> None:
+    """ "Budget och plan: årsbidrag" and "Budget och plan: lånestock" → "årsbidrag",
+    "lånestock": a prefix before ": " that every title of the entry shares says nothing there
+    (the indicators may name their dataset differently from its title)."""
+    heads = {item["title"].partition(": ")[0] for item in items}
+    if len(items) > 1 and len(heads) == 1 and all(": " in item["title"] for item in items):
+        for item in items:
+            item["title"] = item["title"].partition(": ")[2]
 
 
 def _no_rows_reason(site: Site, dataset: Dataset, code: str, _: Any) -> str:
