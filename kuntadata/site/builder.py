@@ -12,6 +12,7 @@ stay busy to the end.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 import uuid
@@ -321,8 +322,13 @@ def _site_files(site, paths, writer, envs) -> None:
     writer.write(".nojekyll", "")
 
 
+_INDENT = re.compile(r"\n[ \t]+")  # the templates' indentation: no page has a <pre>
+
+
 def _page(writer: _Writer, path: str, template: Template, context: dict[str, Any]) -> None:
-    writer.write(path + "index.html", template.render(context))
+    """Render a page without the templates' indentation (~3 KB a municipality page, the
+    same document: white space at a line's start collapses with the line break)."""
+    writer.write(path + "index.html", _INDENT.sub("\n", template.render(context)))
 
 
 def _logical_pages(site: Site) -> list[dict[str, str]]:

@@ -294,7 +294,7 @@ class _Words:
             "outcome": outcome,
             "css": css,
             "value_title": pick(criterion.value_title, self.lang),
-            "inputs": [self.input_row(state) for state in result.inputs],
+            "inputs": [self.input_row(state, short=True) for state in result.inputs],
             "checks": [
                 self.check_row(criterion, spec, check)
                 for spec, check in zip(criterion.checks, result.checks, strict=True)
@@ -336,7 +336,9 @@ class _Words:
         return f"{text}{fmt.NBSP}{unit}" if text and unit else text
 
     def input_row(self, state: fa.InputState, short: bool = False) -> dict[str, str]:
-        """One input: its name, year, status in words and where it comes from."""
+        """One input: its name, year, status in words and where it comes from. `short`: an
+        input no source publishes names its publisher only; why it is not published is the
+        same for every municipality, so the law text page says it (`unpublished`)."""
         _ = self._
         spec = self.criteria.inputs[state.input]
         row = {"name": pick(spec.title, self.lang), "period": state.period or "", "css": ""}
@@ -376,6 +378,21 @@ class _Words:
         else:
             row["status"] = _("no figure in the fetched data")
         return row
+
+    def unpublished(self) -> list[dict[str, str]]:
+        """Inputs no source we read publishes: name, publisher and why, for the law page."""
+        _ = self._
+        return [
+            {
+                "name": pick(spec.title, self.lang),
+                "publisher": _("Publisher: {publisher}.").format(
+                    publisher=pick(spec.not_published.get("publisher"), self.lang)
+                ),
+                "why": pick(spec.not_published.get("why"), self.lang),
+            }
+            for spec in self.criteria.inputs.values()
+            if spec.not_published
+        ]
 
     def available(self, spec: fc.InputSpec, state: fa.InputState) -> str:
         decimals, unit = spec.decimals, pick(spec.unit, self.lang) if spec.unit else ""

@@ -70,4 +70,6 @@ def finance_law_page(site: Site, lang: str, words: Any, criteria: fc.FinanceCrit
         ),
         "lead": lead,
         "conditions": conditions,
+        "unpublished_title": _("Inputs that no source we read publishes"),
+        "unpublished": words.unpublished(),
     }
