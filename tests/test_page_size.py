@@ -183,10 +183,12 @@ def test_chart_blocks_say_each_thing_once_and_keep_sentence_source_and_table(
 @pytest.mark.parametrize("path", ["fi/kunta/091-helsinki", "sv/kunta/049-esbo"])
 def test_every_link_within_the_page_has_its_target(real_site: Path, path: str) -> None:
     """The gaps link chart and pending blocks, the pending blocks the gaps, the sources
-    their dataset's caption: none of these may point at nothing."""
+    their dataset's caption, each SVG its sentence: none of these may point at nothing."""
     markup = page(real_site, path)
     ids = set(re.findall(r' id="([^"]+)"', markup))
     targets = re.findall(r'href="#([^"]+)"', markup)
     assert len(targets) > 20 and set(targets) <= ids, sorted(set(targets) - ids)
+    names = re.findall(r'aria-labelledby="([^"]+)"', markup)  # each chart's SVG: its sentence
+    assert len(names) > 40 and set(names) <= ids, sorted(set(names) - ids)
     sources = re.search(r'<ul class="sources">.*?</ul>', markup, re.S).group(0)
     assert sources.count('<a href="#') >= 5  # charted datasets link their full caption
