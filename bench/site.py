@@ -80,17 +80,25 @@ def run_build(root: Path) -> tuple[float, float, str]:
     return seconds, cpu, done.stdout.strip().splitlines()[-1]
 
 
+LANGUAGE_FOLDERS = {"fi", "sv", "en"}
+CARDS_KIND = "files cards/ .png"  # kind_of("cards/<hash>.png"): the social cards
+
+
 def kind_of(relative: str) -> str:
-    if relative.startswith("cards/"):
-        return "social cards"
+    """The kind of a file of `_site/` by its top-level path, so a new kind of page (region,
+    compare, social cards, …) shows up under its own folder name without a change here:
+    `pages kunta/` for fi|sv|en/kunta/…/index.html, `pages (top)` for a language's own index
+    pages, `files data/kunta/ .csv` for the rest by folder and suffix."""
+    parts = relative.split("/")
+    if parts[0] in LANGUAGE_FOLDERS:
+        parts = parts[1:]
+    suffix = Path(relative).suffix or "(none)"
+    folder = "/".join(parts[:2]) + "/" if parts[0] == "data" and len(parts) > 2 else (
+        parts[0] + "/" if len(parts) > 1 else "(top)"
+    )  # fmt: skip
     if relative.endswith(".html"):
-        return "municipality pages" if "/kunta/" in relative else "other pages"
-    if relative.startswith("data/kunta/") and relative.endswith(".csv"):
-        return "municipality CSVs"
-    for suffix, name in ((".xlsx", "workbooks"), (".zip", "zips"), (".csv", "other CSVs")):
-        if relative.endswith(suffix):
-            return name
-    return "other files"
+        return f"pages {folder}"
+    return f"files {folder} {suffix}"
 
 
 def site_figures(site: Path) -> dict[str, object]:
@@ -106,7 +114,7 @@ def site_figures(site: Path) -> dict[str, object]:
         kind = kind_of(relative)
         by_kind[kind] += size
         files_by_kind[kind] += 1
-        if kind == "municipality pages" and len(pages_raw) < 400:
+        if kind == "pages kunta/" and len(pages_raw) < 400:
             data = path.read_bytes()
             pages_raw.append(len(data))
             pages_gzip.append(len(gzip.compress(data, 6)))
@@ -197,12 +205,12 @@ def print_site(
     print(f"_site              {figures['bytes'] / 1e6:,.1f} MB in {figures['files']:,} files")
     by_kind, files_by_kind = figures["by_kind"], figures["files_by_kind"]
     for kind, size in sorted(by_kind.items(), key=lambda item: -item[1]):  # type: ignore[union-attr]
-        print(f"  {kind:18} {size / 1e6:8.1f} MB {files_by_kind[kind]:7,} files")  # type: ignore[index]
+        print(f"  {kind:26} {size / 1e6:8.1f} MB {files_by_kind[kind]:7,} files")  # type: ignore[index]
     print(f"municipality page  median {figures['page_raw']:,.0f} B raw, "
           f"{figures['page_gzip']:,.0f} B gzip")  # fmt: skip
-    cards = figures["files_by_kind"].get("social cards", 0)  # type: ignore[union-attr]
+    cards = figures["files_by_kind"].get(CARDS_KIND, 0)  # type: ignore[union-attr]
     if cards:
-        size = figures["by_kind"]["social cards"]  # type: ignore[index]
+        size = figures["by_kind"][CARDS_KIND]  # type: ignore[index]
         print(f"social cards       {cards:,} PNG files, {size / 1e6:.1f} MB, "
               f"average {size / cards / 1e3:.1f} kB")  # fmt: skip
     svg: list[int] = figures["svg"]  # type: ignore[assignment]
@@ -273,7 +281,7 @@ def project(package: Path, work: Path, charts: int | None, datasets: int | None)
         )
         total_size += size
         total_files += files
-        print(f"  {kind:18} {size / 1e6:8.1f} MB {files:8,.0f} files   "
+        print(f"  {kind:26} {size / 1e6:8.1f} MB {files:8,.0f} files   "
               f"(MB: {fixed / 1e6:.1f} + {per_chart / 1e6:.2f}/chart + "
               f"{per_dataset / 1e6:.2f}/dataset)")  # fmt: skip
     (fixed, per_chart, per_dataset), cpu = fit([c for _figures, c in measured])

@@ -45,6 +45,10 @@ BUILT = datetime(2026, 11, 23, tzinfo=UTC)
 NBSP = "\u00a0"
 PAGES = {"fi": "fi/kunta/091-helsinki/", "sv": "sv/kunta/091-helsingfors/",
          "en": "en/kunta/091-helsinki/"}  # fmt: skip
+LAW_PAGE = "{lang}/kuntatalous-arviointi/"  # the law's text, once per language
+LAW_PAGE_LINK = {"fi": "Lain teksti ja miten sivusto sitä soveltaa",
+                 "sv": "Lagens text och hur webbplatsen tillämpar den",
+                 "en": "The law's text and how this site applies it"}  # fmt: skip
 # What the gauge said before it was rewritten from the recorded law: the original 2015
 # wording, written from memory. None of it may come back on any page.
 OLD_WORDING = (
@@ -442,6 +446,7 @@ def gauge_text(site: Path, page: str) -> str:
     text = (site / page / "index.html").read_text(encoding="utf-8")
     text = text[text.index('id="finance-gauge"') :]
     text = text[: text.index("</article>")]
+    text = re.sub(r"</?a\b[^>]*>", "", text)  # links to the law page are inline
     text = html.unescape(re.sub(r"<[^>]+>", " ", text))
     return re.sub(r"\s+", " ", text).replace(NBSP, " ")
 
@@ -474,7 +479,7 @@ def test_the_page_says_cannot_be_assessed_and_names_every_missing_input(
 ) -> None:
     text = gauge_text(pending_site, PAGES[lang])
     assert conclusion in text
-    missing = text[text.index(conclusion) : text.index(criteria().lead.text[lang])]
+    missing = text[text.index(conclusion) : text.index(LAW_PAGE_LINK[lang])]
     for name in input_titles(lang, *MISSING_TODAY):
         assert f"{name}" in missing, name
     accounts = input_titles(lang, "group_accumulated_surplus")[0]
@@ -486,10 +491,26 @@ def test_the_page_says_cannot_be_assessed_and_names_every_missing_input(
     assert tax not in missing  # the real 2026 rate is there: not counted as missing
 
 
+def law_text(site: Path, lang: str) -> str:
+    """What a reader reads on the law text page (entities decoded, spaces folded)."""
+    text = (site / LAW_PAGE.format(lang=lang) / "index.html").read_text(encoding="utf-8")
+    text = text[text.index("<main") : text.index("</main>")]
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text)))
+
+
 def test_the_page_shows_the_law_and_each_inputs_status(pending_site: Path) -> None:
     fi = gauge_text(pending_site, PAGES["fi"])
     law = recorded_law()
-    assert law[(118, 2)]["text"] in fi and law[(118, 1)]["text"] in fi
+    # the law's words are on the law page, once; the municipality page links to each moment
+    assert law[(118, 2)]["text"] not in fi and law[(118, 1)]["text"] not in fi
+    fi_law = law_text(pending_site, "fi")
+    assert law[(118, 2)]["text"] in fi_law and law[(118, 1)]["text"] in fi_law
+    assert fi_law.count(law[(118, 1)]["text"]) == 1
+    markup = (pending_site / PAGES["fi"] / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../../fi/kuntatalous-arviointi/#s118-m3-p4">Kuntalaki 118 § 3 mom. ' \
+        '4 kohta</a>' in markup  # fmt: skip
+    law_markup = (pending_site / LAW_PAGE.format(lang="fi") / "index.html").read_text("utf-8")
+    assert '<figure class="law-text" id="s118-m3-p4">' in law_markup
     assert "Kuntalaki (410/2015) 118 §: ajantasainen säädösteksti Finlexissä (versio " \
         "fin@20230780)" in fi  # fmt: skip
     assert "Kuntalaki 118 § 3 mom. 4 kohta: ei voida arvioida" in fi
@@ -505,16 +526,16 @@ def test_the_page_shows_the_law_and_each_inputs_status(pending_site: Path) -> No
     assert "tämän kunnan konsernitilinpäätöksiä ei ole vielä haettu" in fi
     assert "viimeisin konsernitilinpäätös – < 0,8 ei voida arvioida" in fi
     assert "sitä edeltävä vuosi – ≥ 2,0 prosenttiyksikköä ei voida arvioida" in fi
-    en = gauge_text(pending_site, PAGES["en"])
+    en = law_text(pending_site, "en")
     assert "Unofficial translation by this site: only the Finnish text of the law was " \
         "recorded" in en  # fmt: skip
     assert "(4) the computed loan-servicing ratio in the consolidated financial statements " \
         "is less than 0.8." in en  # fmt: skip
     point_4 = "4) konsernitilinpäätöksen laskennallinen lainanhoitokate on alle 0,8."
     assert point_4 in law[(118, 3)]["text"] and point_4 in en  # the Finnish original beside it
-    sv = gauge_text(pending_site, PAGES["sv"])
+    sv = law_text(pending_site, "sv")
     assert "Inofficiell översättning gjord av den här webbplatsen" in sv
-    page = (pending_site / PAGES["sv"] / "index.html").read_text(encoding="utf-8")
+    page = (pending_site / LAW_PAGE.format(lang="sv") / "index.html").read_text("utf-8")
     assert '<blockquote lang="fi" cite="https://finlex.fi/fi/laki/ajantasa/2015/20150410">' \
         in page  # fmt: skip
 

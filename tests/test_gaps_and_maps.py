@@ -94,12 +94,14 @@ def words(markup: str) -> str:
 
 
 def gaps_by_kind(markup: str) -> dict[str, list[str]]:
-    """Heading of each kind in the data-gaps section → the text of each of its entries."""
+    """Heading of each kind in the data-gaps section → the text of each of its entries (one
+    per dataset and reason: "Dataset: reason (n): indicator (periods); indicator …")."""
     section = re.search(r'<section class="gaps".*?</section>', markup, re.S).group(0)
     kinds: dict[str, list[str]] = {}
     for chunk in section.split("<h3")[1:]:
         heading = words(chunk[chunk.index(">") + 1 : chunk.index("</h3>")])
-        kinds[heading] = [words(e) for e in re.findall(r"<li>(.*?)</ul>\s*</li>", chunk, re.S)]
+        entries = re.findall(r"<li>(.*?)</li>", chunk, re.S)
+        kinds[heading] = [words(re.sub(r"</?(?:strong|a|abbr)\b[^>]*>", "", e)) for e in entries]
     return kinds
 
 
@@ -110,9 +112,11 @@ def test_gaps_are_not_complete_while_specs_are_pending(site: Path) -> None:
     kinds = gaps_by_kind(markup)
     assert list(kinds) == ["Ei vielä haettu (1)"]  # Helsinki has every income and turnout figure
     assert kinds["Ei vielä haettu (1)"] == [
-        "Liian vähän liikkuvat (TESTI) (Testiaineisto: liikunta): ei vielä haettu: aineiston "
-        "määrittelyä ei ole vielä tarkistettu lähdettä vasten"
-    ]
+        "ei vielä haettu: aineiston määrittelyä ei ole vielä tarkistettu lähdettä vasten (1): "
+        "Testiaineisto: liikunta (1)"
+    ]  # the pending dataset named once, its block (linked) lists its indicators
+    block = markup[markup.index('id="pending-test_exercise"') :]
+    assert "Liian vähän liikkuvat (TESTI)" in block[: block.index("</article>")]
     assert 'href="#pending-test_exercise"' in markup  # to the pending block of its theme
     assert 'id="pending-test_exercise"' in markup
     english = gaps_by_kind(page(site, "en/kunta/091-helsinki"))
@@ -129,14 +133,14 @@ def test_turnout_in_aland_does_not_apply_with_the_reason_from_the_spec(site: Pat
     for lang, path in (("fi", "fi/kunta/035-brando"), ("sv", "sv/kunta/035-brando"),
                        ("en", "en/kunta/035-brando")):  # fmt: skip
         kinds = gaps_by_kind(page(site, path))
-        entries = kinds[headings[lang]]
-        assert any(e.startswith(turnout[lang] + " (") and e.endswith(reason[lang])
-                   for e in entries), entries  # fmt: skip
+        entries = kinds[headings[lang]]  # one entry: the dataset, its reason, 4 indicators
+        assert len(entries) == 1 and f"{reason[lang]} (4): " in entries[0], entries
+        assert turnout[lang] in entries[0].split(" (4): ")[1].split("; "), entries
         pending = next((v for k, v in kinds.items() if k.startswith(("Ei vielä", "Ännu", "Not"))))
         assert not any(e.startswith(turnout[lang]) for e in pending)  # not "not fetched"
     kinds = gaps_by_kind(page(site, "fi/kunta/035-brando"))
     assert kinds["Salassa pidettävä (1)"] == [
-        "Lasten pienituloisuusaste (Tulot): 2024: ... tieto on salassapidettävä"
+        "Tulot: ... tieto on salassapidettävä (1): Lasten pienituloisuusaste (2024)"
     ]  # the real `...` cell of table 12c4 (income snapshot)
     mainland = gaps_by_kind(page(site, "fi/kunta/297-kuopio"))
     assert not any(k.startswith("Ei koske") for k in mainland)

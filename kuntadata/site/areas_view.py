@@ -97,6 +97,10 @@ class AreaIndex:
     _related: dict[tuple[str, tuple[str, ...]], list[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # display names, made once per (code, lang): an indicator page names every municipality
+    _display: dict[tuple[str, str, bool], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def get(self, code: str) -> Area | None:
         return self.areas.get(code)
@@ -108,22 +112,30 @@ class AreaIndex:
     def display_name(self, code: str, lang: str) -> str:
         """Plain text of the names shown on a page in `lang`: "Närpes – Närpiö" (titles,
         map tooltips, sorting). An unknown code as it is."""
-        area = self.areas.get(code)
-        if area is None:
-            return code
-        return NAME_SEPARATOR.join(text for text, _ in area.shown_names(lang))
+        key = (code, lang, False)
+        if key not in self._display:
+            area = self.areas.get(code)
+            self._display[key] = (
+                NAME_SEPARATOR.join(text for text, _ in area.shown_names(lang)) if area else code
+            )
+        return self._display[key]
 
     def display_html(self, code: str, lang: str) -> Markup:
         """The same names as HTML, a foreign name in `<span lang="sv">` (WCAG 3.1.2)."""
-        area = self.areas.get(code)
-        if area is None:
-            return escape(code)
-        return Markup(NAME_SEPARATOR).join(
-            escape(text)
-            if source == lang
-            else Markup('<span lang="{}">{}</span>').format(source, text)
-            for text, source in area.shown_names(lang)
-        )
+        key = (code, lang, True)
+        if key not in self._display:
+            area = self.areas.get(code)
+            self._display[key] = (
+                Markup(NAME_SEPARATOR).join(
+                    escape(text)
+                    if source == lang
+                    else Markup('<span lang="{}">{}</span>').format(source, text)
+                    for text, source in area.shown_names(lang)
+                )
+                if area
+                else escape(code)
+            )
+        return self._display[key]
 
     def own_languages(self, code: str) -> tuple[str, ...]:
         area = self.areas.get(code)

@@ -29,6 +29,7 @@ SLUGS = {
     "accessibility": "saavutettavuus",
     "whatsnew": "uutta",
     "compare": "vertaa",
+    "finance_law": "kuntatalous-arviointi",
 }
 
 

@@ -2,11 +2,12 @@
 
 Why: the evaluation procedure for a municipality in a particularly difficult financial
 position ("kriisikunta") is what residents hear about in the news. The gauge shows each
-condition in the law's own words (Finnish from the recorded Finlex text; Swedish and English
-marked as this site's unofficial translations), every input it needs with its status in this
-data — available with value, year and source; not yet fetched; no figure; not published by
-any source we read, naming the publisher — and a conclusion that never claims more than the
-inputs allow ("cannot be assessed: N inputs missing", not "not met").
+condition's outcome, linked to the law's own words on the law text page (finance_law.py:
+Finnish from the recorded Finlex text; Swedish and English marked as this site's unofficial
+translations; the same for every municipality, so written once), every input it needs with
+its status in this data — available with value, year and source; not yet fetched; no figure;
+not published by any source we read, naming the publisher — and a conclusion that never
+claims more than the inputs allow ("cannot be assessed: N inputs missing", not "not met").
 
 The conditions, inputs and formulas are data (content/finance_criteria.yaml, read by
 kuntadata/finance_criteria.py, assessed by kuntadata/finance_assessment.py); this module only
@@ -27,6 +28,7 @@ from .. import finance_assessment as fa
 from .. import finance_criteria as fc
 from . import fmt
 from .context import Site
+from .finance_law import SECTION, finance_law_page, quote_anchor
 from .gaps import symbol_meaning
 from .i18n import gettext_for, translations
 from .package_data import Dataset, pick
@@ -137,6 +139,16 @@ def finance_gauge(site: Site, code: str, lang: str) -> dict[str, Any] | None:
     return _Words(site, criteria, lang).gauge(assessment)
 
 
+def finance_law(site: Site, lang: str) -> dict[str, Any] | None:
+    """The context of the law text page (finance_law.py); None when content/ has no
+    criteria, and then no page is written."""
+    prepared = _prepared(site)
+    if prepared is None:
+        return None
+    criteria = prepared[0]
+    return finance_law_page(site, lang, _Words(site, criteria, lang), criteria)
+
+
 class _Words:
     """Everything the gauge says in one language."""
 
@@ -162,27 +174,35 @@ class _Words:
             if assessment.met is None
             else [],
             "years": self.years(assessment.year),
-            "lead": self.quote(self.criteria.lead),
-            "law": {
-                "url": law.get("url", ""),
-                "link": _(
-                    "{law} ({number}), section {section}: the consolidated text in force "
-                    "on Finlex (version {version})"
-                ).format(
-                    law=pick(law.get("title"), self.lang),
-                    number=law.get("number", ""),
-                    section=law.get("section", ""),
-                    version=law.get("finlex_version", ""),
-                ),
-                "translation": ""
-                if self.lang in (law.get("official_languages") or ["fi"])
-                else _(
-                    "Unofficial translation by this site: only the Finnish text of the law "
-                    "was recorded, and it is shown under each translation. The law in force "
-                    "is on Finlex."
-                ),
-            },
+            "law": {"url": law.get("url", ""), "link": self.law()["link"]},
+            "law_page": self.site.section_path(self.lang, SECTION),
+            "law_page_link": _("The law's text and how this site applies it"),
             "conditions": [self.condition(c) for c in assessment.conditions],
+        }
+
+    def law(self) -> dict[str, str]:
+        """The law's address on Finlex, its link text and, outside the official languages,
+        the note that the quotes are this site's translation."""
+        _ = self._
+        law = self.criteria.law
+        return {
+            "url": law.get("url", ""),
+            "link": _(
+                "{law} ({number}), section {section}: the consolidated text in force "
+                "on Finlex (version {version})"
+            ).format(
+                law=pick(law.get("title"), self.lang),
+                number=law.get("number", ""),
+                section=law.get("section", ""),
+                version=law.get("finlex_version", ""),
+            ),
+            "translation": ""
+            if self.lang in (law.get("official_languages") or ["fi"])
+            else _(
+                "Unofficial translation by this site: only the Finnish text of the law "
+                "was recorded, and it is shown under each translation. The law in force "
+                "is on Finlex."
+            ),
         }
 
     def conclusion(self, assessment: fa.Assessment) -> tuple[str, str]:
@@ -257,9 +277,8 @@ class _Words:
         outcome, css = self.outcome(result.met)
         return {
             "id": condition.id,
-            "quote": self.quote(condition.quote),
-            "related": [self.quote(q) for q in condition.related],
-            "computation": [self.quote(q) for q in condition.computation],
+            "citation": self.citation(condition.quote),
+            "anchor": quote_anchor(condition.quote),
             "outcome": outcome,
             "css": css,
             "criteria": [self.criterion(c) for c in result.criteria],
@@ -270,13 +289,12 @@ class _Words:
         criterion = result.criterion
         outcome, css = self.outcome(result.met, criterion.assessed)
         return {
-            "quote": self.quote(criterion.quote),
-            "computation": [self.quote(q) for q in criterion.computation],
-            "method": pick(criterion.method, self.lang),
+            "citation": self.citation(criterion.quote) if criterion.quote else "",
+            "anchor": quote_anchor(criterion.quote) if criterion.quote else "",
             "outcome": outcome,
             "css": css,
             "value_title": pick(criterion.value_title, self.lang),
-            "inputs": [self.input_row(state) for state in result.inputs],
+            "inputs": [self.input_row(state, short=True) for state in result.inputs],
             "checks": [
                 self.check_row(criterion, spec, check)
                 for spec, check in zip(criterion.checks, result.checks, strict=True)
@@ -318,7 +336,9 @@ class _Words:
         return f"{text}{fmt.NBSP}{unit}" if text and unit else text
 
     def input_row(self, state: fa.InputState, short: bool = False) -> dict[str, str]:
-        """One input: its name, year, status in words and where it comes from."""
+        """One input: its name, year, status in words and where it comes from. `short`: an
+        input no source publishes names its publisher only; why it is not published is the
+        same for every municipality, so the law text page says it (`unpublished`)."""
         _ = self._
         spec = self.criteria.inputs[state.input]
         row = {"name": pick(spec.title, self.lang), "period": state.period or "", "css": ""}
@@ -358,6 +378,21 @@ class _Words:
         else:
             row["status"] = _("no figure in the fetched data")
         return row
+
+    def unpublished(self) -> list[dict[str, str]]:
+        """Inputs no source we read publishes: name, publisher and why, for the law page."""
+        _ = self._
+        return [
+            {
+                "name": pick(spec.title, self.lang),
+                "publisher": _("Publisher: {publisher}.").format(
+                    publisher=pick(spec.not_published.get("publisher"), self.lang)
+                ),
+                "why": pick(spec.not_published.get("why"), self.lang),
+            }
+            for spec in self.criteria.inputs.values()
+            if spec.not_published
+        ]
 
     def available(self, spec: fc.InputSpec, state: fa.InputState) -> str:
         decimals, unit = spec.decimals, pick(spec.unit, self.lang) if spec.unit else ""

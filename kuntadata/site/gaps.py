@@ -13,6 +13,11 @@ that the statistic does not apply here at all. The reasons come from the data, n
   municipal elections under the Finnish Election Act): then it is "does not apply", with
   that reason, not "not fetched".
 The page says "complete" only when every kind is empty, pending specs included.
+
+Entries are grouped by (kind, dataset, reason): a dataset of forty budget indicators without a
+document for this municipality is one entry naming its forty indicators, not forty entries
+repeating the same reason (on every page of the whole-Finland site that repetition was ~20 KB).
+The counts stay counts of indicators.
 """
 
 from __future__ import annotations
@@ -46,8 +51,9 @@ def symbol_meaning(site: Site, symbol: str, lang: str) -> str:
 
 
 def data_gaps(site: Site, code: str, lang: str) -> dict[str, Any]:
-    """`kinds`: the non-empty kinds in KINDS order, each with its heading and one entry per
-    indicator (title, dataset, link to its block, reasons with periods); `count`: how many
+    """`kinds`: the non-empty kinds in KINDS order, each with its heading, its count of
+    indicators and one entry per (dataset, reason): the dataset, the reason (symbol, text)
+    and its indicators (short title, link to its block, periods); `count`: how many
     indicators have any gap; `complete`: no gap of any kind."""
     _ = gettext_for(lang)
     found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
@@ -73,11 +79,62 @@ def data_gaps(site: Site, code: str, lang: str) -> dict[str, Any]:
         with_gaps.add((item["dataset_id"], item["indicator_id"]))
     kinds = [
         {"kind": kind, "id": f"gaps-{kind.replace('_', '-')}", "title": _(title),
-         "entries": found[kind], "count": len(found[kind])}
+         "entries": group_by_reason(found[kind]), "count": len(found[kind])}
         for kind, title in KINDS.items()
         if found[kind]
     ]  # fmt: skip
     return {"kinds": kinds, "count": len(with_gaps), "complete": not kinds}
+
+
+def group_by_reason(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per (dataset, symbol, reason) in the order first met, listing its indicators
+    with the periods each lacks (when all of them link to one block, the dataset links to it
+    instead); `count` is of indicators. An indicator's title loses its dataset's name when it
+    begins with it ("Talousarvio ja -suunnitelma: vuosikate" → "vuosikate"): the entry names
+    the dataset. Specs not yet fetched for anyone (`x-pending`) are one entry first, naming
+    each dataset with its count of indicators and linking its block, which lists them."""
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    specs = [gap for gap in gaps if gap.get("spec")]
+    for gap in specs:  # pending specs: one entry naming the datasets, whose blocks list them
+        reason = gap["reasons"][0]
+        group = groups.setdefault(("", reason["symbol"], reason["text"]), {
+            "dataset": "", "symbol": reason["symbol"], "text": reason["text"], "href": "",
+            "indicators": [], "count": 0,
+        })  # fmt: skip
+        group["count"] += 1
+        if not group["indicators"] or group["indicators"][-1]["title"] != gap["dataset"]:
+            group["indicators"].append(
+                {"title": gap["dataset"], "href": gap["href"], "periods": "", "count": 0}
+            )
+        group["indicators"][-1]["count"] += 1
+    for gap in gaps:
+        if gap.get("spec"):
+            continue
+        prefix = gap["dataset"] + ": "
+        title = gap["title"]
+        short = title[len(prefix) :] if title.startswith(prefix) and title != prefix else title
+        for reason in gap["reasons"]:
+            key = (gap["dataset"], reason["symbol"], reason["text"])
+            group = groups.setdefault(key, {
+                "dataset": gap["dataset"], "symbol": reason["symbol"], "text": reason["text"],
+                "indicators": [], "count": 0,
+            })  # fmt: skip
+            group["count"] += 1
+            group["indicators"].append(
+                {"title": short, "href": gap["href"], "periods": reason["periods"], "count": 0}
+            )
+    for group in groups.values():
+        _drop_shared_prefix(group["indicators"])
+    for group in groups.values():  # every indicator links to one block: link the dataset
+        if not group["dataset"]:
+            group["href"] = ""
+            continue
+        hrefs = {item["href"] for item in group["indicators"]}
+        group["href"] = hrefs.pop() if len(hrefs) == 1 and len(group["indicators"]) > 1 else ""
+        if group["href"]:
+            for item in group["indicators"]:
+                item["href"] = ""
+    return list(groups.values())
 
 
 def covers(site: Site, areas: list[str], code: str) -> bool:
@@ -107,9 +164,11 @@ def _reasons(
     """This indicator's gaps for `code` by kind (an empty dict when it has every figure)."""
     series = dataset.series.get((indicator.id, code))
     if series is None or not series.periods:
-        return {"pending": [{"symbol": "", "periods": "",
-                             "text": _("not fetched for this municipality (no rows in the "
-                                       "data)")}]}  # fmt: skip
+        return {
+            "pending": [
+                {"symbol": "", "periods": "", "text": _no_rows_reason(site, dataset, code, _)}
+            ]
+        }
     by_kind: dict[str, list[Reason]] = {}
     by_symbol: dict[str, list[str]] = {}
     for period, value, symbol in zip(series.periods, series.values, series.status, strict=True):
@@ -133,6 +192,33 @@ def _reasons(
     return by_kind
 
 
+def _drop_shared_prefix(items: list[dict[str, Any]]) -> None:
+    """ "Budget och plan: årsbidrag" and "Budget och plan: lånestock" → "årsbidrag",
+    "lånestock": a prefix before ": " that every title of the entry shares says nothing there
+    (the indicators may name their dataset differently from its title)."""
+    heads = {item["title"].partition(": ")[0] for item in items}
+    if len(items) > 1 and len(heads) == 1 and all(": " in item["title"] for item in items):
+        for item in items:
+            item["title"] = item["title"].partition(": ")[2]
+
+
+def _no_rows_reason(site: Site, dataset: Dataset, code: str, _: Any) -> str:
+    """Why an indicator has no rows for a municipality. The State Treasury's budgets are
+    fetched document by document from its catalogue: a municipality without a single row
+    there had no document recorded (docs/datasets.md, treasury), not a query that left it out.
+    One with rows but none for this indicator (a per-resident figure without the year's
+    population) keeps the general reason."""
+    key = ("gaps-documents", dataset.id)
+    if key not in site.cache:
+        areas = dataset.frame["area"]
+        site.cache[key] = set(areas[areas.str.startswith("KU")])
+    documented = site.cache[key]
+    if dataset.meta.get("source_kind") != "treasury" or code in documented:
+        return _("not fetched for this municipality (no rows in the data)")
+    return _("no document was recorded for this municipality (the data holds the documents of "
+             "%(count)s municipalities)") % {"count": len(documented)}  # fmt: skip
+
+
 def _pending(site: Site, lang: str, _: Any) -> list[dict[str, Any]]:
     """Indicators of the package's `x-pending` specs: written but not fetched for any area.
     The same on every page of a language, so prepared once per build."""
@@ -148,6 +234,7 @@ def _pending(site: Site, lang: str, _: Any) -> list[dict[str, Any]]:
                 "reasons": [{"symbol": "", "periods": "", "text": reason}],
                 "dataset_id": str(item.get("dataset", "")),
                 "indicator_id": str(indicator.get("id", "")),
+                "spec": True,
             }
             for item in pending_datasets(site)
             for indicator in item.get("indicators") or []

@@ -53,7 +53,16 @@ class Part:
 
 
 def merged_parts(areas: Any, code: str) -> list[Part]:
-    """The abolished municipalities merged into `code` according to the merger key."""
+    """The abolished municipalities merged into `code` according to the merger key. Asked
+    for every chart of every page (tens of thousands of times a build), so each answer is
+    kept with the area index it came from."""
+    cache: dict[str, list[Part]] = vars(areas).setdefault("_merged_parts", {})
+    if code not in cache:
+        cache[code] = _merged_parts(areas, code)
+    return cache[code]
+
+
+def _merged_parts(areas: Any, code: str) -> list[Part]:
     merged = areas.merged_into(code)
     if not merged:
         return []

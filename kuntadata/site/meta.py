@@ -56,9 +56,9 @@ def municipality_jsonld(
         "isAccessibleForFree": True,
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "spatialCoverage": {"@type": "Place", "name": name, "identifier": code},
-        "creator": [
-            {"@type": "Organization", "name": d.text("attribution", lang)}
-            for d in site.package.datasets
+        "creator": [  # each credit once (two Sotkanet datasets credit it alike)
+            {"@type": "Organization", "name": name}
+            for name in dict.fromkeys(d.text("attribution", lang) for d in site.package.datasets)
         ],
         "variableMeasured": [pick(i.title, lang) for d in site.package.datasets for i in d.charted],
         "dateModified": page["built_iso"],

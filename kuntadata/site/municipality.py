@@ -265,9 +265,8 @@ def _table(indicator, names, series, area_codes, periods, lang, title, _) -> dic
                     text = f"{text}{fmt.NBSP}{DERIVED_MARK}"
             cells.append({"text": text or symbol or "–", "missing": not text})
         rows.append({"period": fmt.period_label(period, lang), "cells": cells})
-    caption = _("{title} ({unit}), {areas}").format(
-        title=title, unit=pick(indicator.unit, lang), areas=", ".join(names)
-    )
+    # the areas are the column headers right under it: not named again (~30 B a chart)
+    caption = f"{title} ({pick(indicator.unit, lang)})"
     return {"caption": caption, "columns": names, "rows": rows}
 
 
