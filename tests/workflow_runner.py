@@ -222,6 +222,15 @@ class Runner:
             shutil.rmtree(self.deployed, ignore_errors=True)
             shutil.copytree(self.artifact, self.deployed, symlinks=True)
             return "success", {"page_url": f"{self.base_url}/"}, "deployed"
+        if action == "actions/cache":
+            # GitHub restores the newest saved copy before the step and saves the folder
+            # after the job: one folder kept across runs, linked into each checkout, does both.
+            kept = self.work / "actions-cache" / given["path"]
+            kept.mkdir(parents=True, exist_ok=True)
+            target = workdir / given["path"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(kept, target_is_directory=True)
+            return "success", {"cache-hit": "false"}, f"cache {given['path']} linked"
         raise ValueError(f"action {action} is not emulated")
 
 
