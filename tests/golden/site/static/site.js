@@ -60,11 +60,50 @@
     return document.querySelector("li[data-names]:not([hidden]) a");
   }
 
+  /* A chart's "Embed" link (id "embed-<chart id>"): without JavaScript it leads to the
+     page's explanation (#embed); here it shows the chart's own iframe code, selected
+     for copying, under the link. The page's canonical address is the iframe's. */
+  function setupEmbed() {
+    var help = document.getElementById("embed");
+    var canonical = document.querySelector("link[rel=canonical]");
+    if (!help || !canonical) return;
+    var height = help.getAttribute("data-height") || "640";
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[id^='embed-']");
+      if (!link) return;
+      event.preventDefault();
+      var article = link.closest("article");
+      var share = link.parentNode;
+      var box = share.nextElementSibling;
+      if (!box || !box.classList.contains("embed-code")) {
+        box = document.createElement("p");
+        box.className = "embed-code";
+        var label = document.createElement("label");
+        var field = document.createElement("textarea");
+        field.readOnly = true;
+        field.rows = 3;
+        label.textContent = help.getAttribute("data-code-label");
+        label.appendChild(field);
+        box.appendChild(label);
+        share.parentNode.insertBefore(box, share.nextSibling);
+      }
+      var title = article.querySelector("h3").textContent + " – " +
+        document.querySelector("h1").textContent.trim();
+      var src = canonical.href.split("#")[0] + "#" + link.id;
+      box.querySelector("textarea").value = '<iframe src="' + src + '" title="' +
+        title.replace(/&/g, "&amp;").replace(/"/g, "&quot;") + '" width="100%" height="' +
+        height + '" style="border:0"></iframe>';
+      box.querySelector("textarea").focus();
+      box.querySelector("textarea").select();
+    });
+  }
+
   window.addEventListener("beforeprint", function () {
     Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
   });
 
   document.addEventListener("DOMContentLoaded", function () {
     setupSearch();
+    setupEmbed();
   });
 })();
