@@ -24,7 +24,7 @@ from .i18n import LANGUAGE_NAMES, gettext_for
 from .maps import indicator_map
 from .mdsafe import markdown_link, markdown_text
 from .meta import data_catalog_jsonld
-from .municipality import area_label
+from .municipality import THEME_TITLES, area_label
 from .package_data import Dataset, Indicator, pick
 from .peers import peer_index, ranks_in_scope, size_class_label
 
@@ -79,23 +79,33 @@ def home_page(site: Site, lang: str) -> dict[str, Any]:
 def member_tables(
     site: Site, code: str, members: list[str], lang: str, root: str
 ) -> list[dict[str, Any]]:
-    """An area's municipalities side by side: one table per dataset, latest values, with the
-    area's own row and the country's below (a figure computed from the members is marked)."""
+    """An area's municipalities side by side: one table per theme whose columns are its
+    datasets' key figures (the first chart of each, as on the key-figure cards), latest
+    values, with the area's own row and the country's below (a figure computed from the
+    members is marked). Every indicator of every member is one link away on its page; all of
+    them here would make these pages grow by a column per indicator (~35 KB a region page)."""
+    _ = gettext_for(lang)
     name = site.areas.name(code, lang)
-    tables = []
+    by_theme: dict[str, list[tuple[Dataset, Indicator]]] = {}
     for dataset in site.package.datasets:
-        columns = [_column(dataset, i, lang) for i in dataset.charted]
+        is_key_figure = (dataset.meta.get("chart") or {}).get("key_figure", True)
+        if dataset.charted and is_key_figure:
+            by_theme.setdefault(dataset.theme, []).append((dataset, dataset.charted[0]))
+    tables = []
+    for theme, columns in by_theme.items():
         rows = []
         for member in [*members, code, "SSS"]:
-            cells = [_latest_text(dataset, i, member, lang) for i in dataset.charted]
+            cells = [_latest_text(dataset, i, member, lang) for dataset, i in columns]
             href = root + site.municipality_path(lang, member) if member in members else ""
             rows.append({"name": site.areas.display_name(member, lang),
                          "name_html": site.areas.display_html(member, lang),
                          "href": href, "cells": cells,
                          "total": member not in members})  # fmt: skip
-        tables.append({"caption": f"{dataset.text('title', lang)} – {name}",
-                       "columns": columns, "rows": rows,
-                       "source": dataset.text("attribution", lang)})  # fmt: skip
+        title = THEME_TITLES.get(theme)
+        sources = dict.fromkeys(dataset.text("attribution", lang) for dataset, _i in columns)
+        tables.append({"caption": f"{_(title) if title else theme} – {name}",
+                       "columns": [_column(dataset, i, lang) for dataset, i in columns],
+                       "rows": rows, "source": " ".join(sources)})  # fmt: skip
     return tables
 
 
