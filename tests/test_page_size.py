@@ -170,7 +170,7 @@ def test_chart_blocks_say_each_thing_once_and_keep_sentence_source_and_table(
             assert "<figcaption" in body
             # a table wherever there is more than one period; with one, the sentence says
             # every area's figure and a one-row table would only repeat it
-            several = 'class="single-figure"' not in body and 'chart-bars' not in body
+            several = 'class="single-figure"' not in body and "chart-bars" not in body
             assert ('<details class="data-table">' in body) == several, body[:120]
     # the dataset's CSV once, under its first chart; its later charts link the source caption
     csv = 'href="../../../data/kunta/091/091-helsinki-population.csv" download'
