@@ -92,6 +92,7 @@ def member_tables(
         if dataset.charted and is_key_figure:
             by_theme.setdefault(dataset.theme, []).append((dataset, dataset.charted[0]))
     tables = []
+    members = sorted(members, key=lambda m: site.areas.display_name(m, lang).casefold())
     for theme, columns in by_theme.items():
         rows = []
         for member in [*members, code, "SSS"]:
@@ -102,10 +103,12 @@ def member_tables(
                          "href": href, "cells": cells,
                          "total": member not in members})  # fmt: skip
         title = THEME_TITLES.get(theme)
-        sources = dict.fromkeys(dataset.text("attribution", lang) for dataset, _i in columns)
+        sources = list(dict.fromkeys(dataset.text("attribution", lang) for dataset, _i in columns))
+        # "Lähde: A; B": the first attribution keeps its "Lähde:/Källa:/Source:", the rest not
+        sources = [sources[0], *(re.sub(r"^\w+:\s*", "", s) for s in sources[1:])]
         tables.append({"caption": f"{_(title) if title else theme} – {name}",
                        "columns": [_column(dataset, i, lang) for dataset, i in columns],
-                       "rows": rows, "source": " ".join(sources)})  # fmt: skip
+                       "rows": rows, "source": "; ".join(sources)})  # fmt: skip
     return tables
 
 
