@@ -93,6 +93,13 @@ def test_helsinki_gaps_are_one_entry_per_dataset_and_reason(real_site: Path) -> 
     section = words(re.search(r'<section class="gaps".*?</section>', markup, re.S).group(0))
     assert section.count("tälle kunnalle ei ole tallennettu asiakirjaa") == 1
     assert "ei haettu tälle kunnalle" not in section
+    # the budget chart blocks tell the same truth as the gaps section
+    first = markup[markup.index('id="municipal_budget-budget_annual_margin_budget"') :]
+    first = words(first[: first.index("</article>")])
+    assert ("Talousarvio ja -suunnitelma: vuosikate, talousarvio (Helsinki): ei saatavilla; "
+            "tälle kunnalle ei ole tallennettu asiakirjaa (aineistossa on 5 kunnan "
+            "asiakirjat).") in first  # fmt: skip
+    assert "ei haettu tälle kunnalle" not in words(markup)
     pending_reason = "ei vielä haettu: aineiston määrittelyä ei ole vielä tarkistettu"
     assert section.count(pending_reason) == 1
     assert '<a href="#pending-group_accounts">Kuntakonsernin tilinpäätös</a> (5)' in markup

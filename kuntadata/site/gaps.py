@@ -203,18 +203,28 @@ def _drop_shared_prefix(items: list[dict[str, Any]]) -> None:
 
 
 def _no_rows_reason(site: Site, dataset: Dataset, code: str, _: Any) -> str:
-    """Why an indicator has no rows for a municipality. The State Treasury's budgets are
-    fetched document by document from its catalogue: a municipality without a single row
-    there had no document recorded (docs/datasets.md, treasury), not a query that left it out.
-    One with rows but none for this indicator (a per-resident figure without the year's
-    population) keeps the general reason."""
+    """Why an indicator has no rows for a municipality: the general reason, or the State
+    Treasury's own (`no_document_reason`)."""
+    return no_document_reason(site, dataset, code, _) or _(
+        "not fetched for this municipality (no rows in the data)"
+    )
+
+
+def no_document_reason(site: Site, dataset: Dataset, code: str, _: Any) -> str:
+    """The State Treasury's budgets are fetched document by document from its catalogue: a
+    municipality without a single row there had no document recorded (docs/datasets.md,
+    treasury), not a query that left it out — said so, here and in its chart blocks. ""
+    for any other source, and for a municipality with rows but none for this indicator (a
+    per-resident figure without the year's population keeps the general reason)."""
+    if dataset.meta.get("source_kind") != "treasury" or not code.startswith("KU"):
+        return ""
     key = ("gaps-documents", dataset.id)
     if key not in site.cache:
         areas = dataset.frame["area"]
         site.cache[key] = set(areas[areas.str.startswith("KU")])
     documented = site.cache[key]
-    if dataset.meta.get("source_kind") != "treasury" or code in documented:
-        return _("not fetched for this municipality (no rows in the data)")
+    if code in documented:
+        return ""
     return _("no document was recorded for this municipality (the data holds the documents of "
              "%(count)s municipalities)") % {"count": len(documented)}  # fmt: skip
 

@@ -22,7 +22,7 @@ from .charts import ChartArea, chart_view
 from .context import Site, common
 from .downloads import municipality_csv_path, status_symbols
 from .finance_gauge import finance_gauge
-from .gaps import data_gaps, symbol_meaning
+from .gaps import data_gaps, no_document_reason, symbol_meaning
 from .i18n import N_, gettext_for
 from .locator import locator_map
 from .meta import municipality_jsonld
@@ -160,7 +160,9 @@ def chart_block(
     }
     area_name = names[0]
     if own is None or not own.periods:
-        why = not_derived_text(dataset, indicator, code, lang)
+        why = not_derived_text(dataset, indicator, code, lang) or no_document_reason(
+            site, dataset, code, _
+        )
         block["sentences"] = [
             _("{title} ({area}): not available; {reason}.").format(
                 title=title, area=area_name, reason=why)
@@ -237,7 +239,12 @@ def _sentences(site, lang, dataset, indicator, area_codes, names, series, latest
         other = series[code]
         other_value = other.value_at(latest) if other else None
         other_fraction = fmt.change(other_value, other.value_at(earlier)) if other else None
-        why = not_derived_text(dataset, indicator, code, lang) if other_value is None else ""
+        why = (
+            not_derived_text(dataset, indicator, code, lang)
+            or no_document_reason(site, dataset, code, _)
+            if other_value is None
+            else ""
+        )
         if why:
             sentences.append(_("{area}: no figure for {period}; {reason}.").format(
                 area=name, period=label, reason=why))  # fmt: skip
