@@ -114,7 +114,8 @@ def test_workbook_sheets_numbers_formats_and_missing_values(site: Path) -> None:
     sheet = book["Väestö"]
     assert sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
-    assert header == ["Tunnusluku", "Yksikkö", "Ajanjakso", "Helsinki", "Uusimaa", "Koko maa"]
+    assert header == ["Tunnusluku", "Yksikkö", "Ajanjakso", "Helsinki",
+                      "Uusimaa (* laskettu kuntien luvuista)", "Koko maa"]  # fmt: skip
     rows = {(r[0].value, r[2].value): r for r in sheet.iter_rows(min_row=2)}
     families = rows[("Perheiden lukumäärä", "2022")]
     assert families[3].value == 161417 and families[3].number_format == "#,##0"
@@ -127,6 +128,8 @@ def test_workbook_sheets_numbers_formats_and_missing_values(site: Path) -> None:
     # package's areas table lists Espoo, Helsinki and Vantaa only), site/aggregate.py.
     population = rows[("Väkiluku", "2025")]
     assert population[3].value == 694392 and population[4].value == 1273064
+    assert population[4].number_format == '#,##0" *"'  # still a number, shown marked
+    assert population[3].number_format == "#,##0" and families[4].number_format == "#,##0"
     sources = book["Lähteet"]
     assert [c.value for c in sources[1]][:4] == ["Aineisto", "Aihe", "Tunnusluvut", "Lähde"]
     families_source = next(

@@ -32,6 +32,7 @@ from typing import Any
 import xlsxwriter
 
 from . import fmt
+from .aggregate import DERIVED_MARK, derived_words
 from .downloads import licence_of, municipality_dir, source_url
 from .gaps import symbol_meaning
 from .i18n import LANGUAGE_NAMES, N_, gettext_for
@@ -83,6 +84,7 @@ class Row:
     decimals: int
     values: list[float | None]
     missing: list[str]
+    derived: list[bool] = field(default_factory=list)  # computed from the members (aggregate.py)
 
 
 @dataclass
@@ -139,16 +141,19 @@ def workbook_content(site: Any, code: str, lang: str) -> Workbook:
             for period in periods:
                 values: list[float | None] = []
                 missing: list[str] = []
+                derived: list[bool] = []
                 for by_period in cells:
-                    value, symbol = by_period.get(period, (None, None))
+                    value, symbol, computed = by_period.get(period, (None, None, False))
                     values.append(value)
+                    derived.append(computed and value is not None)
                     missing.append(
                         "" if value is not None
                         else no_data if symbol is None
                         else _missing_text(site, symbol, lang, _)
                     )  # fmt: skip
                 label = fmt.period_label(period, lang) if period else "–"
-                sheet.rows.append(Row(title, unit, label, indicator.decimals, values, missing))
+                sheet.rows.append(Row(title, unit, label, indicator.decimals, values, missing,
+                                      derived))  # fmt: skip
         titles = "; ".join(pick(i.title, lang) for i in dataset.indicators)
         sources.append(_source(dataset, theme_title, titles, lang))
     order = {theme: i for i, theme in enumerate(THEMES)}
@@ -156,15 +161,20 @@ def workbook_content(site: Any, code: str, lang: str) -> Workbook:
     sources_sheet = Sheet(_("Sources"))
     _unique_sheet_names([*sheets, sources_sheet])
     names = [site.areas.name(area, lang) for area in areas]
+    for column, name in enumerate(names):  # a computed figure is shown "1 799 629 *"
+        if any(row.derived[column] for sheet in sheets for row in sheet.rows):
+            names[column] = f"{name} ({DERIVED_MARK} {derived_words(lang)})"
     title = f"{names[0]} – {pick(site.config.title, lang)}"
     return Workbook(title, lang, names, sheets, sources, sources_sheet.name, site.built_at)
 
 
-def _by_period(series: Series | None) -> dict[str, tuple[float | None, str]]:
+def _by_period(series: Series | None) -> dict[str, tuple[float | None, str, bool]]:
     if series is None:
         return {}
-    pairs = zip(series.values, series.status, strict=True)
-    return dict(zip(series.periods, pairs, strict=True))
+    return {
+        period: (series.values[at], series.status[at], series.is_derived(at))
+        for at, period in enumerate(series.periods)
+    }
 
 
 def _missing_text(site: Any, symbol: str, lang: str, _: Any) -> str:
@@ -251,10 +261,18 @@ def write_xlsx(book: Workbook) -> bytes:
                 style = numbers[row.decimals] = workbook.add_format(
                     {"num_format": number_format(row.decimals)}
                 )
-            cells = zip(row.values, row.missing, strict=True)
-            for column, (value, text) in enumerate(cells, start=first):
+            derived = row.derived or [False] * len(row.values)
+            cells = zip(row.values, row.missing, derived, strict=True)
+            for column, (value, text, computed) in enumerate(cells, start=first):
                 if value is None:
                     worksheet.write_string(index, column, text, missing)
+                elif computed:  # still a number; its format shows the mark
+                    marked = numbers.get(-1 - row.decimals)
+                    if marked is None:
+                        marked = numbers[-1 - row.decimals] = workbook.add_format(
+                            {"num_format": f'{number_format(row.decimals)}" {DERIVED_MARK}"'}
+                        )
+                    worksheet.write_number(index, column, value, marked)
                 else:
                     worksheet.write_number(index, column, value, style)
         worksheet.autofilter(0, 0, max(len(sheet.rows), 1), len(columns) - 1)
