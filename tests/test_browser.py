@@ -255,7 +255,9 @@ def test_search_as_you_type(server: str, watched: Watched, query: str, code: str
 @pytest.mark.parametrize(
     "path", ["fi/", "sv/maakunta/01-nyland/", "en/indikaattori/families/", "fi/data/",
              "fi/indikaattori/population/", "sv/indikaattori/family_size/",
-             "sv/saavutettavuus/", "en/tietoa/", "index.html", "no/such/page/"]
+             "sv/saavutettavuus/", "en/tietoa/", "index.html", "no/such/page/",
+             "en/seutukunta/011-helsinki/", "sv/hyvinvointialue/03-vastra-nylands-valfardsomrade/",
+             "fi/kuntatalous-arviointi/", "sv/vertaa/"]
 )  # fmt: skip
 def test_other_pages_pass_axe(server: str, watched: Watched, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
