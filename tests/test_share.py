@@ -86,6 +86,8 @@ def test_og_image_is_the_first_charts_card_drawn_from_the_real_numbers(project) 
     population = site.package.dataset("population")
     spec = card_spec(site, population, population.charted[0], "KU091", "fi")
     assert spec.value == "694\u00a0392" and spec.period == "2025"  # Helsinki, 11ra, 2025
+    # the plot starts at zero, as the site's charts do: a 5 % rise stays a 5 % rise
+    assert spec.low_label == "0" and spec.high_label == "694\u00a0392"
     assert spec.values[-1] == 694392
     assert spec.source == site.package.dataset("population").text("attribution", "fi")
     assert spec.source.startswith("Lähde: Tilastokeskus")
