@@ -18,7 +18,7 @@ from .card import theme_sections
 from .context import SLUGS, Site, common
 from .downloads import MunicipalityCsvs
 from .i18n import N_, gettext_for
-from .municipality import THEME_TITLES, chart_block, headline
+from .municipality import FIRST_CARD, THEME_TITLES, chart_block, headline
 from .package_data import Dataset, Indicator, latest_values, rank_positions
 from .pages import member_tables
 
@@ -178,14 +178,14 @@ def area_page(site: Site, code: str, lang: str) -> dict[str, Any]:
                                 "economy, work, wellbeing and more, compared with the whole "
                                 "country.").format(name=name))  # fmt: skip
     root = page["root"]
-    members = [m for m in site.municipalities if m in site.areas.members(code)]
+    covered = site.areas.members(code)
+    members = [m for m in site.municipalities if m in covered]
     compare = comparison_areas(site, code)
     csv_path = area_csv_path(site, code)
     headlines, charts = [], {}
     for dataset in site.package.datasets:
-        is_key_figure = (dataset.meta.get("chart") or {}).get("key_figure", True)
-        if dataset.charted and is_key_figure:
-            item = _headline(site, dataset, dataset.charted[0], code, lang)
+        if dataset.key_figure is not None:
+            item = _headline(site, dataset, dataset.key_figure, code, lang)
             if item["has_value"]:
                 headlines.append(item)
         for indicator in dataset.charted:
@@ -194,7 +194,7 @@ def area_page(site: Site, code: str, lang: str) -> dict[str, Any]:
                                       compare=compare, csv_path=csv_path,
                                       position=position)  # fmt: skip
             charts.setdefault(dataset.theme, []).append(block)
-    headlines.sort(key=lambda item: item["key"] != ("population", "population"))
+    headlines.sort(key=lambda item: item["key"] != FIRST_CARD)  # stable: the rest keep order
     themes = theme_sections(site, THEME_TITLES, charts, lang)
     for theme in themes:
         theme["pending"] = []  # not yet fetched datasets are listed on the municipality pages

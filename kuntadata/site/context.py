@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from . import fmt
 from .areas_view import AreaIndex
 from .i18n import LANGUAGE_NAMES, OG_LOCALES, gettext_for
-from .package_data import PackageData, pick
+from .package_data import PackageData, bare_attribution, pick
 
 SLUGS = {
     "municipality": "kunta",
@@ -220,7 +220,4 @@ def data_credit(site: Site, lang: str) -> str:
 
 
 def _producer_of(dataset: Any, lang: str) -> str:
-    text = dataset.text("attribution", lang)
-    for prefix in ("Lähde:", "Källa:", "Source:"):
-        text = text.removeprefix(prefix).strip()
-    return text.split(",")[0].strip()
+    return bare_attribution(dataset.text("attribution", lang)).split(",")[0].strip()

@@ -294,10 +294,9 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[str]
     charts: dict[str, list[dict[str, Any]]] = {}
     headlines = []
     for dataset in site.package.datasets:
-        is_key_figure = (dataset.meta.get("chart") or {}).get("key_figure", True)
-        if dataset.charted and is_key_figure:
-            item = headline(site, dataset, dataset.charted[0], code, lang)
-            item["href"] = f"#{dataset.id}-{dataset.charted[0].id}"
+        if dataset.key_figure is not None:
+            item = headline(site, dataset, dataset.key_figure, code, lang)
+            item["href"] = f"#{dataset.id}-{dataset.key_figure.id}"
             if item["has_value"]:  # a card says a figure; a missing one is told in its chart
                 headlines.append(item)
         for indicator in dataset.charted:

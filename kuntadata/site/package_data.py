@@ -93,6 +93,15 @@ class Dataset:
     # (indicator id, area code) → why a region's figure could not be derived (aggregate.py)
     not_derived: dict[tuple[str, str], Any] = field(default_factory=dict)
 
+    @property
+    def key_figure(self) -> Indicator | None:
+        """The indicator of the dataset's key-figure card (municipality and area pages, the
+        members side by side): its first chart, unless the spec says `chart.key_figure:
+        false`."""
+        if not self.charted or (self.meta.get("chart") or {}).get("key_figure", True) is False:
+            return None
+        return self.charted[0]
+
     def text(self, key: str, lang: str) -> str:
         """A text of the dataset in `lang`. The producer's own table title is given only in
         the languages the producer wrote it in (StatFin has no Swedish title for 11re and only
@@ -105,6 +114,15 @@ class Dataset:
 
 
 PRODUCER_TEXTS = ("table_title",)
+ATTRIBUTION_PREFIXES = ("Lähde:", "Källa:", "Source:")  # how the specs' attributions begin
+
+
+def bare_attribution(text: str) -> str:
+    """An attribution without its leading "Lähde:" / "Källa:" / "Source:", for a text that
+    says that word once itself (a sentence, a list of several sources)."""
+    for prefix in ATTRIBUTION_PREFIXES:
+        text = text.removeprefix(prefix)
+    return text.strip()
 
 
 @dataclass

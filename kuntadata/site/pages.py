@@ -25,7 +25,7 @@ from .maps import indicator_map
 from .mdsafe import markdown_link, markdown_text
 from .meta import data_catalog_jsonld
 from .municipality import THEME_TITLES, area_label
-from .package_data import Dataset, Indicator, pick
+from .package_data import Dataset, Indicator, bare_attribution, pick
 from .peers import peer_index, ranks_in_scope, size_class_label
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -88,9 +88,8 @@ def member_tables(
     name = site.areas.name(code, lang)
     by_theme: dict[str, list[tuple[Dataset, Indicator]]] = {}
     for dataset in site.package.datasets:
-        is_key_figure = (dataset.meta.get("chart") or {}).get("key_figure", True)
-        if dataset.charted and is_key_figure:
-            by_theme.setdefault(dataset.theme, []).append((dataset, dataset.charted[0]))
+        if dataset.key_figure is not None:
+            by_theme.setdefault(dataset.theme, []).append((dataset, dataset.key_figure))
     tables = []
     members = sorted(members, key=lambda m: site.areas.display_name(m, lang).casefold())
     for theme, columns in by_theme.items():
@@ -105,7 +104,7 @@ def member_tables(
         title = THEME_TITLES.get(theme)
         sources = list(dict.fromkeys(dataset.text("attribution", lang) for dataset, _i in columns))
         # "Lähde: A; B": the first attribution keeps its "Lähde:/Källa:/Source:", the rest not
-        sources = [sources[0], *(re.sub(r"^\w+:\s*", "", s) for s in sources[1:])]
+        sources = [sources[0], *(bare_attribution(s) for s in sources[1:])]
         tables.append({"caption": f"{_(title) if title else theme} – {name}",
                        "columns": [_column(dataset, i, lang) for dataset, i in columns],
                        "rows": rows, "source": "; ".join(sources)})  # fmt: skip

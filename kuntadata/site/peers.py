@@ -26,7 +26,7 @@ from typing import Any
 from . import fmt
 from .context import Site
 from .i18n import gettext_for, pgettext_for
-from .package_data import Dataset, Indicator, latest_values, rank_positions
+from .package_data import Dataset, Indicator, bare_attribution, latest_values, rank_positions
 
 # Statistics Finland's municipal size classes: [lower, upper) in residents.
 SIZE_CLASSES: tuple[tuple[int, int | None], ...] = (
@@ -179,10 +179,7 @@ def position_text(site: Site, dataset: Dataset, indicator: Indicator, code: str,
 def _source_name(dataset: Dataset, lang: str) -> str:
     """`Tilastokeskus, väestörakenne, taulukko 11re`: the attribution without `Lähde:` and
     without its own parentheses, because the sentences put the source in parentheses."""
-    text = dataset.text("attribution", lang)
-    for prefix in ("Lähde:", "Källa:", "Source:"):
-        text = text.removeprefix(prefix)
-    return re.sub(r"\s*\(([^()]*)\)$", r", \1", text.strip())
+    return re.sub(r"\s*\(([^()]*)\)$", r", \1", bare_attribution(dataset.text("attribution", lang)))
 
 
 def class_basis(site: Site, lang: str) -> str:
