@@ -206,7 +206,9 @@ def test_aland_is_compared_once(project: ProjectPaths) -> None:
     assert members(project, "region", "MK21") == members(project, "wellbeing_county", "HVA91")
     for path in ("sv/maakunta/21-aland/", "sv/hyvinvointialue/91-aland/"):
         html = (project.site / path / "index.html").read_text("utf-8")
-        assert '<p class="subtitle">Åland, Hela landet' in html
+        summary = html[html.index('<p class="summary"') :]
+        summary = summary[: summary.index("</p>")]
+        assert summary.count("Åland") == 1 and "Hela landet: " in summary, summary
         assert "Åland, Åland" not in html
     text = page_text(project.site / "sv/kunta/478-mariehamn/index.html")
     sentence = text[text.index("Folkmängd (Mariehamn") :]

@@ -279,6 +279,11 @@ def test_page_without_javascript_still_has_numbers(server: str, browser: Any) ->
     assert "161\u00a0417" in block.locator(".summary").inner_text()  # the sentence, visible
     block.locator("summary").click()  # <details> opens without JavaScript
     assert "161\u00a0417" in block.locator("table").inner_text()
+    # a body row's first cell is a <th> without scope: still the row's header to a screen
+    # reader (the HTML table model's "auto" scope), and the years' columns are named
+    tree = block.locator("table").aria_snapshot()
+    assert '- rowheader "2022"' in tree and '- columnheader "Helsingfors"' in tree
+    assert '- cell "161\u00a0417"' in tree or '- cell "161 417"' in tree, tree
     assert page.locator("[data-search]").is_hidden()
     assert page.locator("a[href$='297-kuopio/']").count() == 0  # municipality page, not home
     page.goto(server + "sv/")

@@ -178,19 +178,24 @@ def test_position_among_all_and_among_similar_size(site: Path) -> None:
     big = [c for c in order if c in ("KU049", "KU091", "KU092")]  # population ≥ 100 000
     assert (
         f"Position in 2022 (largest first): {order.index('KU091') + 1} of {len(values)} "
-        f"municipalities with data; {big.index('KU091') + 1} of 3 municipalities of similar "
-        "size with data (100,000 residents and over)."
+        f"municipalities, {big.index('KU091') + 1} of 3 of similar size."
+    ) in text
+    # what "with data" and "similar size" mean is said once, above the charts
+    assert (
+        "Positions count the municipalities that have a figure for the period. Of similar "
+        "size: the 3 municipalities with 100,000 residents and over."
     ) in text
     assert "Municipalities of similar size: Helsinki had 694,392 residents in 2025" in text
     fi = text_of(site, "fi/kunta/091-helsinki/index.html")
     assert "Samankokoiset kunnat: Helsinki – 694 392 asukasta vuonna 2025" in fi
     assert "Tilastokeskuksen kuntakokoluokituksessa (alle 2 000 asukasta, 2 000–4 999" in fi
     assert (
-        f"Sijoitus (2022, suurin ensin): sijalla {order.index('KU091') + 1} / {len(values)} "
-        "kunnasta, joista on tieto;"
+        f"Sijoitus (2022, suurin ensin): sijalla {order.index('KU091') + 1}/{len(values)} "
+        f"kunnasta, {big.index('KU091') + 1}/3 samankokoisesta."
     ) in fi
+    assert "Samankokoiset: ne 3 kuntaa, joissa on vähintään 100 000 asukasta." in fi
     sv = text_of(site, "sv/kunta/091-helsingfors/index.html")
-    assert f"plats {order.index('KU091') + 1} av {len(values)} kommuner med uppgift" in sv
+    assert f"plats {order.index('KU091') + 1} av {len(values)} kommuner, " in sv
     kuopio = text_of(site, "en/kunta/297-kuopio/index.html")
     assert "the population of Kuopio is not known in this data" in kuopio
     assert "Position in 2022 (largest first): " + str(order.index("KU297") + 1) in kuopio

@@ -21,12 +21,14 @@ from kuntadata.site.charts import ChartArea, chart_view, index_base
 from kuntadata.site.i18n import gettext_for
 from kuntadata.site.package_data import Series
 from kuntadata.site.svgchart import (
+    BAR_COLOURS,
     STYLES,
     Line,
     bar_chart,
     legend,
     legend_css,
     line_chart,
+    marker_css,
     nice_ticks,
     time_ticks,
 )
@@ -65,9 +67,9 @@ def texts(root: ET.Element, group_class: str) -> list[str]:
             for t in g.iter("text")]  # fmt: skip
 
 
-def points_of(root: ET.Element, colour: str) -> list[float]:
-    """x positions (% of the width) of one line's points, left to right."""
-    group = next(g for g in root.iter("g") if colour in (g.get("fill"), g.get("stroke")))
+def points_of(root: ET.Element, number: int) -> list[float]:
+    """x positions (% of the width) of the points of line `number`, left to right."""
+    group = next(g for g in root.iter("g") if g.get("class") == f"p{number}")
     xs = [float((e.get("cx") or e.get("x") or "").rstrip("%")) for e in group]
     return sorted(xs)
 
@@ -80,7 +82,7 @@ def test_a_count_axis_starts_at_zero() -> None:
     """Helsinki's population grew 5 % in four years: the axis runs from 0, so it looks 5 %."""
     svg = line_chart(list(HELSINKI_POPULATION), [Line("Helsinki",
                      tuple(HELSINKI_POPULATION.values()))], lang="fi", y_title="henkeä",
-                     labelledby="s", title="Väkiluku")  # fmt: skip
+                     labelledby="s")  # fmt: skip
     labels = texts(parse(svg), "y")
     assert labels[0] == "0"
     assert labels[-1] in {"700\u00a0000", "800\u00a0000"}  # the top tick is above the data
@@ -91,9 +93,9 @@ def test_time_axis_keeps_the_gap_between_2019_and_2023() -> None:
     """TEST series: points in 2019, 2023, 2024; four years are four times one year wide, and
     no line crosses the years without figures."""
     svg = line_chart(["2019", "2023", "2024"], [Line("TEST", (8.1, 8.6, 8.9))], lang="fi",
-                     y_title="%", labelledby="s", title="TEST")  # fmt: skip
+                     y_title="%", labelledby="s")  # fmt: skip
     root = parse(svg)
-    x2019, x2023, x2024 = points_of(root, STYLES[0].colour)
+    x2019, x2023, x2024 = points_of(root, 0)
     assert (x2023 - x2019) == pytest.approx(4 * (x2024 - x2023), abs=0.2)
     polylines = [p for p in root.iter("polyline")]
     assert len(polylines) == 1  # 2023–2024 only; 2019 stands alone as a point
@@ -104,7 +106,7 @@ def test_a_missing_value_breaks_the_line() -> None:
     values = list(HELSINKI_FAMILIES)
     values[5] = None  # a year published as ".." is a gap, not a straight line across it
     svg = line_chart(YEARS, [Line("Helsinki", tuple(values))], lang="en", y_title="families",
-                     labelledby="s", title="Families")  # fmt: skip
+                     labelledby="s")  # fmt: skip
     assert len(list(parse(svg).iter("polyline"))) == 2
 
 
@@ -113,12 +115,11 @@ def test_month_axis_names_months_in_the_page_language(lang: str, june: str) -> N
     """TEST series of four months: labels are month words, positions are real months."""
     months = ["2025M06", "2025M12", "2026M05", "2026M06"]
     values = (50100.0, 50400.0, 50500.0, 52578.0)  # TEST values
-    svg = line_chart(months, [Line("TEST", values)], lang=lang, y_title="", labelledby="s",
-                     title="TEST")  # fmt: skip
+    svg = line_chart(months, [Line("TEST", values)], lang=lang, y_title="", labelledby="s")
     root = parse(svg)
     labels = texts(root, "x")
     assert labels[0] == f"{june} 2025" and labels[-1] == f"{june} 2026"
-    x_june, x_december, x_may, x_next_june = points_of(root, STYLES[0].colour)
+    x_june, x_december, x_may, x_next_june = points_of(root, 0)
     assert x_december - x_june == pytest.approx((x_next_june - x_june) / 2, abs=0.1)
     assert x_next_june - x_may == pytest.approx((x_next_june - x_june) / 12, abs=0.1)
     assert len(list(root.iter("polyline"))) == 1  # May–June 2026; the other months stand alone
@@ -137,7 +138,7 @@ def test_an_index_chart_says_it_is_an_index() -> None:
     view = chart_view(
         areas=[ChartArea("KU091", "Helsinki", series(YEARS, list(HELSINKI_FAMILIES))),
                ChartArea("SSS", "Koko maa", series(YEARS, list(COUNTRY_FAMILIES)))],
-        periods=YEARS, title="Perheet", unit="perhettä", decimals=0, additive=True,
+        periods=YEARS, unit="perhettä", decimals=0, additive=True,
         chart_type="line", lang="fi", labelledby="families-summary", _=gettext_for("fi"),
     )  # fmt: skip
     assert view is not None and view["kind"] == "index"
@@ -170,7 +171,7 @@ def test_a_rate_is_compared_on_one_axis_from_zero() -> None:
     view = chart_view(
         areas=[ChartArea("KU091", "Helsinki", series(YEARS, [sizes["KU091"][y] for y in YEARS])),
                ChartArea("SSS", "Koko maa", series(YEARS, [sizes["SSS"][y] for y in YEARS]))],
-        periods=YEARS, title="Perheen keskikoko", unit="henkeä", decimals=2, additive=False,
+        periods=YEARS, unit="henkeä", decimals=2, additive=False,
         chart_type="line", lang="fi", labelledby="s", _=gettext_for("fi"),
     )  # fmt: skip
     assert view is not None and view["kind"] == "values"
@@ -182,7 +183,7 @@ def test_a_single_period_is_a_figure_or_bars_never_a_line() -> None:
     jobseekers = chart_view(
         areas=[ChartArea("KU091", "Helsinki", series(["2026M06"], [52578])),
                ChartArea("SSS", "Koko maa", series(["2026M06"], [352001]))],
-        periods=["2026M06"], title="Työttömät työnhakijat", unit="henkeä", decimals=0,
+        periods=["2026M06"], unit="henkeä", decimals=0,
         additive=True, chart_type="line", lang="fi", labelledby="s", _=gettext_for("fi"),
     )  # fmt: skip
     assert jobseekers is not None and jobseekers["kind"] == "single" and not jobseekers["svg"]
@@ -192,7 +193,7 @@ def test_a_single_period_is_a_figure_or_bars_never_a_line() -> None:
         areas=[ChartArea("KU091", "Helsinki", series(["2025"], [13.9])),
                ChartArea("MK01", "Uusimaa", series(["2025"], [15.2])),
                ChartArea("SSS", "Koko maa", series(["2025"], [14.3]))],
-        periods=["2025"], title="Alle 15-vuotiaiden osuus", unit="%", decimals=1,
+        periods=["2025"], unit="%", decimals=1,
         additive=False, chart_type="line", lang="fi", labelledby="s", _=gettext_for("fi"),
     )  # fmt: skip
     assert shares is not None and shares["kind"] == "bars"
@@ -213,7 +214,7 @@ def test_a_count_with_one_figure_is_a_figure_beside_longer_comparisons() -> None
     view = chart_view(
         areas=[ChartArea("KU049", "Espoo", series(list(espoo), list(espoo.values()))),
                ChartArea("SSS", "Koko maa", series(list(country), list(country.values())))],
-        periods=list(country), title="Väkiluku", unit="henkeä", decimals=0, additive=True,
+        periods=list(country), unit="henkeä", decimals=0, additive=True,
         chart_type="line", lang="fi", labelledby="s", _=gettext_for("fi"),
     )  # fmt: skip
     assert view is not None and view["kind"] == "single" and not view["svg"]
@@ -224,7 +225,7 @@ def test_a_negative_bar_points_left_from_zero() -> None:
     """Natural increase 2025: Helsinki +1 305, the whole country −13 377 (bars of a count
     only exercise the drawing here; pages draw a single count as a figure)."""
     svg = bar_chart([("Helsinki", 1305.0), ("Whole country", -13377.0)], lang="en", decimals=0,
-                    unit="persons", labelledby="s", title="Natural increase")  # fmt: skip
+                    unit="persons", labelledby="s")  # fmt: skip
     root = parse(svg)
     first, second = root.iter("rect")
     zero = float(next(e for e in root.iter("line")).get("x1").rstrip("%"))
@@ -236,12 +237,12 @@ def test_a_negative_bar_points_left_from_zero() -> None:
 
 def test_the_chart_is_one_image_named_by_its_sentence() -> None:
     svg = line_chart(YEARS, [Line("Helsinki <&>", HELSINKI_FAMILIES)], lang="fi",
-                     y_title="perhettä", labelledby="families-families-summary",
-                     title="Perheet (perhettä), 2006–2022")  # fmt: skip
+                     y_title="perhettä", labelledby="families-families-summary")  # fmt: skip
     root = parse(svg)
     assert root.get("role") == "img"
     assert root.get("aria-labelledby") == "families-families-summary"
-    assert root.find("title").text == "Perheet (perhettä), 2006–2022"
+    # named by the sentence alone: no <title> repeating the heading as a hover text
+    assert root.find("title") is None
     assert "Helsinki &lt;&amp;&gt;" in legend(["Helsinki <&>"])
 
 
@@ -262,11 +263,11 @@ def test_a_chart_is_small_and_fast() -> None:
     lines = [Line(name, tuple(v * (1 + k / 50) for v in HELSINKI_FAMILIES))
              for k, name in enumerate(names)]  # fmt: skip
     svg = line_chart(YEARS, lines, lang="fi", y_title="Indeksi, 2006 = 100", labelledby="s",
-                     title="Perheet (Indeksi, 2006 = 100)", baseline=100, min_span=20)  # fmt: skip
+                     baseline=100, min_span=20)  # fmt: skip
     assert len(svg.encode("utf-8")) + len(legend([ln.label for ln in lines])) < 3000
     started = time.perf_counter()
     for _round in range(200):
-        line_chart(YEARS, lines, lang="fi", y_title="Indeksi", labelledby="s", title="t")
+        line_chart(YEARS, lines, lang="fi", y_title="Indeksi", labelledby="s")
     assert (time.perf_counter() - started) / 200 < 0.001
 
 
@@ -276,3 +277,25 @@ def test_line_styles_in_site_css_match_the_line_styles() -> None:
     for number, style in enumerate(STYLES):
         dash = f" stroke-dasharray: {style.dash};" if style.dash else ""
         assert f".chart-svg .s{number} {{ stroke: {style.colour};{dash} }}" in css
+
+
+def test_bar_colours_are_in_site_css_and_only_the_municipality_is_marked() -> None:
+    """Bars carry no colour of their own: the first row (the municipality) is class `m`,
+    blue and bold in site.css; the areas compared are grey."""
+    svg = bar_chart([("Helsinki", 13.9), ("Uusimaa", 15.2), ("Koko maa", 14.3)], lang="fi",
+                    decimals=1, unit="%", labelledby="s")  # fmt: skip
+    root = parse(svg)
+    rects = list(root.iter("rect"))
+    assert [r.get("class") for r in rects] == ["m", None, None]
+    assert not any(r.get("fill") for r in rects)
+    names = [t for t in root.iter("text") if t.text in ("Helsinki", "Uusimaa", "Koko maa")]
+    assert [t.get("class") for t in names] == ["m", None, None]
+    assert [t.text for t in root.iter("text")][-1] == "14,3"
+    css = SITE_CSS.read_text(encoding="utf-8")
+    assert f".chart-bars .chart-svg rect {{ fill: {BAR_COLOURS[1]}; }}" in css
+    assert f".chart-bars .chart-svg .m {{ fill: {BAR_COLOURS[0]}; }}" in css
+
+
+def test_point_styles_in_site_css_match_the_line_styles() -> None:
+    """The points carry only a class (`p0`…): site.css paints them as svgchart says."""
+    assert marker_css() in SITE_CSS.read_text(encoding="utf-8")

@@ -73,7 +73,6 @@ def chart_view(
     *,
     areas: Sequence[ChartArea],
     periods: Sequence[str],
-    title: str,
     unit: str,
     decimals: int,
     additive: bool,
@@ -91,7 +90,6 @@ def chart_view(
         return None
     shown = [0, *(i for i in range(1, len(areas)) if any(v is not None for v in rows[i]))]
     view: dict[str, Any] = {"kind": "", "svg": "", "legend": "", "figure": None, "note": ""}
-    span = fmt.period_span(list(periods), lang)
     own_known = [at for at, value in enumerate(rows[0]) if value is not None]
     if additive and (len(periods) == 1 or len(own_known) == 1):
         # one figure of a count: no trend to index, and a town's count beside a region's
@@ -107,9 +105,8 @@ def chart_view(
     if len(periods) == 1:
         bars = [(areas[i].name, rows[i][0]) for i in shown if rows[i][0] is not None]
         view["kind"] = "bars"
-        label = f"{title} ({unit}), {span}"
         view["svg"] = Markup(bar_chart(bars, lang=lang, decimals=decimals, unit=unit,
-                                       labelledby=labelledby, title=label))  # fmt: skip
+                                       labelledby=labelledby))  # fmt: skip
         return view
     base = index_base(periods, [rows[i] for i in shown]) if additive else None
     if additive and base is not None and chart_type == "line":
@@ -125,15 +122,14 @@ def chart_view(
         view["note"] = _("Each area's figure in {period} = 100. The lines compare change, "
                          "not size.").format(period=base_label)  # fmt: skip
         view["svg"] = Markup(line_chart(periods, lines, lang=lang, y_title=y_title,
-                                        labelledby=labelledby, title=f"{title} ({y_title})",
+                                        labelledby=labelledby,
                                         baseline=INDEX_BASE, min_span=INDEX_MIN_SPAN))  # fmt: skip
         view["legend"] = Markup(legend([line.label for line in lines]))
         return view
     drawn = [0] if additive else shown
     lines = [Line(areas[i].name, rows[i]) for i in drawn]
     view["kind"] = "values"
-    label = f"{title} ({unit}), {span}"
     view["svg"] = Markup(line_chart(periods, lines, lang=lang, y_title=unit,
-                                    labelledby=labelledby, title=label))  # fmt: skip
+                                    labelledby=labelledby))  # fmt: skip
     view["legend"] = Markup(legend([line.label for line in lines]))
     return view

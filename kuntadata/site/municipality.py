@@ -27,7 +27,7 @@ from .i18n import N_, gettext_for
 from .locator import locator_map
 from .meta import municipality_jsonld
 from .package_data import Dataset, Indicator, Series, pick
-from .peers import peers_explanation, position_text
+from .peers import peers_explanation, position_text, ranks_hint
 from .share import embed_help
 
 THEME_TITLES = {
@@ -133,7 +133,6 @@ def chart_block(
         "id": f"{dataset.id}-{indicator.id}",
         "dataset": dataset.id,  # its first chart on the page holds the dataset's full source
         "title": title,
-        "subtitle": ", ".join(names),
         "unit": unit,
         "source": dataset.text("attribution", lang),
         "table_title": dataset.text("table_title", lang),
@@ -186,7 +185,7 @@ def chart_block(
     ] + derived_notes(series, lang)
     block["chart"] = chart_view(
         areas=[ChartArea(a, n, series[a]) for a, n in zip(area_codes, names, strict=True)],
-        periods=periods, title=title, unit=unit, decimals=indicator.decimals,
+        periods=periods, unit=unit, decimals=indicator.decimals,
         additive=indicator.additive, chart_type=(dataset.meta.get("chart") or {}).get("type")
         or "line", lang=lang, labelledby=f"{block['id']}-summary", _=_,
     )  # fmt: skip
@@ -314,7 +313,7 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[str]
             theme["finance"] = finance_gauge(site, code, lang)
     region = area.region if area else ""
     merged = merged_municipalities(site, code, lang)
-    page["jsonld"] = municipality_jsonld(site, code, lang, page, files)
+    page["jsonld"] = municipality_jsonld(site, code, lang, page)
     context = {
         "page": page,
         "area": {
@@ -328,6 +327,7 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[str]
         "headlines": headlines,
         "themes": themes,
         "peers": peers_explanation(site, code, lang),
+        "ranks_hint": ranks_hint(site, code, lang),
         "gaps": data_gaps(site, code, lang),
         "locator": locator_map(site, code, lang),
         "compare_href": root + site.compare_path(lang, code),

@@ -151,11 +151,11 @@ def position_text(site: Site, dataset: Dataset, indicator: Indicator, code: str,
             return p_("month or quarter", "No position: {area} has no figure for {period}."
                       ).format(area=name, period=label)  # fmt: skip
         return _("No position: {area} has no figure for {period}.").format(area=name, period=label)
-    overall = _(
-        "Position in {period} (largest first): {rank} of {count} municipalities with data"
-    ).format(period=label, rank=ranks["rank"][code], count=ranks["of"])
     index = peer_index(site)
     if code not in index.size_class:
+        overall = _(
+            "Position in {period} (largest first): {rank} of {count} municipalities with data"
+        ).format(period=label, rank=ranks["rank"][code], count=ranks["of"])
         return (
             overall
             + "; "
@@ -164,16 +164,34 @@ def position_text(site: Site, dataset: Dataset, indicator: Indicator, code: str,
                 "municipalities of similar size."
             ).format(area=name)
         )
+    # Short, because it is written under ~49 charts on ~1,250 pages: what "with data" and
+    # "similar size" mean is said once above the charts (`ranks_hint`).
     size = index.size_class[code]
-    return (
-        overall
-        + "; "
-        + _("{rank} of {count} municipalities of similar size with data ({size_class}).").format(
-            rank=ranks["class_rank"][size][code],
-            count=ranks["class_of"][size],
-            size_class=size_class_label(size, lang),
-        )
+    return _(
+        "Position in {period} (largest first): {rank}/{count} municipalities, "
+        "{class_rank}/{class_count} of similar size."
+    ).format(
+        period=label,
+        rank=ranks["rank"][code],
+        count=ranks["of"],
+        class_rank=ranks["class_rank"][size][code],
+        class_count=ranks["class_of"][size],
     )
+
+
+def ranks_hint(site: Site, code: str, lang: str) -> str:
+    """The page's one explanation of the charts' position lines: who is counted and which
+    municipalities are "of similar size" for this one."""
+    _ = gettext_for(lang)
+    index = peer_index(site)
+    text = _("Positions count the municipalities that have a figure for the period.")
+    if code in index.size_class:
+        size = index.size_class[code]
+        count = sum(1 for c in index.size_class.values() if c == size)
+        text += " " + _("Of similar size: the {count} municipalities with {size_class}.").format(
+            count=count, size_class=size_class_label(size, lang)
+        )
+    return text
 
 
 def _source_name(dataset: Dataset, lang: str) -> str:

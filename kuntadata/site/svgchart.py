@@ -66,7 +66,7 @@ STYLES = (
     Style("#4a4a4a", "2 3", "ring"),
     Style("#6a3d9a", "10 3 2 3", "box"),
 )
-BAR_COLOURS = ("#0b4f8a", "#6b6b6b")  # the municipality, the areas it is compared with
+BAR_COLOURS = ("#0b4f8a", "#6b6b6b")  # the municipality, the areas compared: in site.css
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,6 @@ def line_chart(
     lang: str,
     y_title: str,
     labelledby: str,
-    title: str,
     baseline: float = 0.0,
     min_span: float = 0.0,
 ) -> str:
@@ -205,7 +204,7 @@ def line_chart(
             return 50.0
         return X_LEFT + (month - first) / span * (X_RIGHT - X_LEFT)
 
-    parts = [_open(labelledby, title, HEIGHT)]
+    parts = [_open(labelledby, HEIGHT)]
     # Grid lines and the darker baseline are one path each in the stretched SVG below (x in
     # per mille, y in px), drawn before the lines as the separate <line>s used to be.
     grid = "".join(f"M0 {y(t)}H1000" for t in ticks if t != baseline)
@@ -223,7 +222,8 @@ def line_chart(
                 paths.append(f'<polyline class="s{number % len(STYLES)}" points="{coords}"/>')
         shown = sum(len(run) for run in runs)
         marked = [i for run in runs for i in (run if shown <= 12 else {run[0], run[-1]})]
-        points.append(_markers(style, [(x(months[i]), y(line.values[i])) for i in marked]))
+        points.append(_markers(style, [(x(months[i]), y(line.values[i])) for i in marked],
+                               f"p{number % len(STYLES)}"))  # fmt: skip
     # A nested SVG's width and height default to 100 % of the chart's: no attributes needed;
     # its fill="none" is inherited by the paths and lines (site.css: width, join, colour).
     parts.append(f'<svg viewBox="0 0 1000 {HEIGHT}" preserveAspectRatio="none" fill="none">'
@@ -271,14 +271,19 @@ def _runs(months: Sequence[int], values: Sequence[float | None], step: int) -> l
     return runs
 
 
-def _markers(style: Style, points: Sequence[tuple[float, int]]) -> str:
+def _markers(style: Style, points: Sequence[tuple[float, int]], css_class: str = "") -> str:
     """The points of one line: circles are centred by cx/cy; squares are placed by a group
-    translated half their size, because a percentage x cannot be offset by pixels."""
+    translated half their size, because a percentage x cannot be offset by pixels. In a
+    chart the group names its style (`p0`…, painted by site.css); the legend sample, an
+    image of its own, carries the paint itself."""
     if not points:
         return ""
     hollow = style.marker in ("ring", "box")
-    paint = (f'fill="#fff" stroke="{style.colour}" stroke-width="2"' if hollow
-             else f'fill="{style.colour}"')  # fmt: skip
+    if css_class:
+        paint = f'class="{css_class}"'
+    else:
+        paint = (f'fill="#fff" stroke="{style.colour}" stroke-width="2"' if hollow
+                 else f'fill="{style.colour}"')  # fmt: skip
     if style.marker in ("circle", "ring"):
         radius = 3.5 if hollow else 4
         items = "".join(f'<circle cx="{_pct(px)}" cy="{py}" r="{radius}"/>' for px, py in points)
@@ -296,7 +301,6 @@ def bar_chart(
     decimals: int,
     unit: str,
     labelledby: str,
-    title: str,
 ) -> str:
     """Horizontal bars for one period, one area per row with its value written at the bar's
     end; the first bar (the municipality) in the site's blue, the others grey. Bars start at
@@ -312,34 +316,34 @@ def bar_chart(
     zero = x(0.0)
     first = TOP - 8  # the top of the first row
     bottom = first + ROW * (len(bars) - 1) + 35  # the bottom of the last bar
-    parts = [_open(labelledby, title, bottom + 6)]
+    parts = [_open(labelledby, bottom + 6)]
     parts.append(f'<text class="t" y="13">{escape(unit)}</text>')
     for row, (label, value) in enumerate(bars):
         top = first + ROW * row
-        colour = BAR_COLOURS[0] if row == 0 else BAR_COLOURS[1]
+        # the municipality's row is class "m" (bold name, blue bar); the rest take site.css's
+        # grey bars and dark text, not an attribute on every element
+        own = ' class="m"' if row == 0 else ""
         start, end = sorted((zero, x(value)))
-        weight = ' font-weight="600"' if row == 0 else ""
-        parts.append(f'<text y="{top + 14}" fill="#1a1a1a"{weight}>{escape(label)}</text>')
+        parts.append(f'<text y="{top + 14}"{own}>{escape(label)}</text>')
         parts.append(f'<rect x="{_pct(start)}" y="{top + 19}" width="{_pct(end - start)}" '
-                     f'height="16" fill="{colour}"/>')  # fmt: skip
+                     f'height="16"{own}/>')  # fmt: skip
         side = ' dx="-4" text-anchor="end"' if value < 0 else ' dx="4"'
         number = escape(fmt.number(value, decimals, lang))
-        parts.append(f'<text x="{_pct(x(value))}"{side} y="{top + 32}" fill="#1a1a1a">'
-                     f"{number}</text>")  # fmt: skip
+        parts.append(f'<text x="{_pct(x(value))}"{side} y="{top + 32}">{number}</text>')
     parts.append(f'<line x1="{_pct(zero)}" x2="{_pct(zero)}" y1="{first + 17}" '
-                 f'y2="{bottom + 2}" stroke="#1a1a1a"/>')  # fmt: skip
+                 f'y2="{bottom + 2}"/>')  # fmt: skip
     parts.append(_close())
     return "".join(parts)
 
 
-def _open(labelledby: str, title: str, height: int) -> str:
-    """The root element: one image named by the sentence under the chart's heading (its
-    `<title>` is the short description browsers show on hover). The drawing itself is hidden
-    from assistive technology (`_close`): Chrome would otherwise list every tick label and the
-    inner SVG as children of the image."""
+def _open(labelledby: str, height: int) -> str:
+    """The root element: one image named by the sentence under the chart's heading. No
+    `<title>`: the name comes from that sentence, and a hover text repeating the heading cost
+    ~100 bytes on each of ~60,000 charts. The drawing itself is hidden from assistive
+    technology (`_close`): Chrome would otherwise list every tick label and the inner SVG as
+    children of the image."""
     return (f'<svg class="chart-svg" height="{height}" role="img" '
-            f'aria-labelledby="{escape(labelledby)}"><title>{escape(title)}'
-            '</title><g aria-hidden="true">')  # fmt: skip
+            f'aria-labelledby="{escape(labelledby)}"><g aria-hidden="true">')  # fmt: skip
 
 
 def _close() -> str:
@@ -363,6 +367,17 @@ def legend_sample(style: Style) -> str:
     point = _markers(style, [(50.0, 6)]).replace("50%", "18")
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="36" height="12"><path d="M0 6h36" '
             f'stroke="{style.colour}" stroke-width="2.5"{dash}/>{point}</svg>')  # fmt: skip
+
+
+def marker_css() -> str:
+    """The site.css rules that paint the points of each line style (`p0`…)."""
+    rules = []
+    for number, style in enumerate(STYLES):
+        hollow = style.marker in ("ring", "box")
+        paint = (f"fill: #fff; stroke: {style.colour}; stroke-width: 2px;" if hollow
+                 else f"fill: {style.colour};")  # fmt: skip
+        rules.append(f".chart-svg .p{number} {{ {paint} }}")
+    return "\n".join(rules)
 
 
 def legend_css() -> str:
