@@ -205,7 +205,7 @@ def _zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
+            archive.writestr(info, data, compresslevel=9)
     return buffer.getvalue()
 
 
@@ -258,7 +258,12 @@ class MunicipalityZips:
                 "x-status": site.package.status_meanings,
                 "resources": self.resources,
             }
-            self._descriptor_template = json.dumps(descriptor, ensure_ascii=False, indent=2)
+            # compact: the descriptor (every dataset's schema, sources with their exact
+            # queries, fi/sv/en metadata) is ~85 % of each of ~300 zips; indented it was 23 kB
+            # of a 29 kB zip, compact 19 kB. The whole package's own descriptor stays indented.
+            self._descriptor_template = json.dumps(
+                descriptor, ensure_ascii=False, separators=(",", ":")
+            )
         title = f"{site.areas.name(code, 'fi')}: kuntadata"
         text = (
             self._descriptor_template.replace(
