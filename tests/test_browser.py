@@ -442,7 +442,7 @@ MAP_FILLS = """() => {
 def test_turnout_map_paints_aland_grey_as_no_data(
     turnout_server: str, watched: Watched, width: int
 ) -> None:
-    """Åland's municipalities have no 2021 turnout (empty in the CSV): the colour they are
+    """Åland's municipalities have no 2021 turnout (no row in the CSV): the colour they are
     painted in is the grey of the legend's "ei tietoa" entry, never the lowest class;
     Helsinki is painted in the colour of the legend entry whose range holds its turnout, and
     its hover title says the figure. The map is large enough to read and never wider than
@@ -456,7 +456,7 @@ def test_turnout_map_paints_aland_grey_as_no_data(
     assert no_data == "rgb(217, 217, 217)"  # #d9d9d9
     assert areas["Brändö"] == areas["Mariehamn – Maarianhamina"] == no_data  # own language
     assert len(areas) == 23 and list(areas.values()).count(no_data) == 16  # all of Åland
-    csv_text = page.request.get(turnout_server + "data/fi/indikaattori/turnout_women.csv").text()
+    csv_text = page.request.get(turnout_server + "data/indikaattori/turnout_women.csv").text()
     helsinki = next(r for r in csv.DictReader(io.StringIO(csv_text)) if r["area_code"] == "KU091")
     value = float(helsinki["value"])
     holding = [

@@ -161,6 +161,36 @@ def test_a_missing_figure_is_its_status_meaning_in_the_workbook(tmp_path: Path) 
     assert (cell["value"], cell["status"]) == ("", "..")
 
 
+def test_indicator_csv_of_a_fork_in_two_languages_keeps_a_missing_figures_symbol(
+    tmp_path: Path,
+) -> None:
+    """A Swedish-first fork without English: the ranking file names areas in its two
+    languages only, in its order, and Närpes's unpublished 2022 families carry `..` without a
+    rank; both pages link to the one file."""
+    paths = make_project(tmp_path, municipalities=("KU091", "KU545"))
+    families = paths.package / "families.csv"
+    rows = families.read_text(encoding="utf-8").splitlines()
+    rows = ["KU545,2022,families,,.." if r.startswith("KU545,2022,families,") else r for r in rows]
+    families.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    build_site(paths, site_config(languages=("sv", "fi")), built_at=BUILT)
+    path = paths.site / "data/indikaattori/families.csv"
+    assert path.read_text(encoding="utf-8").startswith(
+        "rank,area_code,area_name_sv,area_name_fi,period,indicator,value,status,fetched_at,"
+        "source,source_url,licence\n"
+    )
+    found = [(r["rank"], r["area_code"], r["area_name_sv"], r["area_name_fi"], r["period"],
+              r["value"], r["status"]) for r in rows_of(path)]  # fmt: skip
+    assert found == [
+        ("1", "KU091", "Helsingfors", "Helsinki", "2022", "161417", ""),
+        ("", "KU545", "Närpes", "Närpiö", "2022", "", ".."),
+    ]
+    assert sorted(p.name for p in (paths.site / "data").iterdir() if p.is_dir()) == [
+        "alue", "indikaattori", "json", "kunta", "package"]  # fmt: skip
+    for lang in ("sv", "fi"):
+        html = (paths.site / f"{lang}/indikaattori/families/index.html").read_text("utf-8")
+        assert 'href="../../../data/indikaattori/families.csv" download' in html, lang
+
+
 def test_sheet_names_fit_excel() -> None:
     assert sheet_name("Talous: tase [milj. €] / asukas?") == "Talous  tase  milj. €    asukas"
     assert len(sheet_name("x" * 40)) == SHEET_NAME_MAX

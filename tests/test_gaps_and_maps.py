@@ -175,17 +175,23 @@ def bounds(label: str) -> tuple[float, float]:
     return parts[0], parts[-1]
 
 
-def ranked_values(site: Path, indicator: str, key: str = "area_code") -> dict[str, str]:
-    """Code (or Finnish name) → value of the indicator page's CSV download."""
-    with (site / f"data/fi/indikaattori/{indicator}.csv").open(encoding="utf-8") as handle:
-        return {row[key]: row["value"] for row in csv.DictReader(handle)}
+def ranked_rows(site: Path, indicator: str) -> dict[str, dict[str, str]]:
+    """Code → row of the indicator page's CSV download (one file for every language)."""
+    with (site / f"data/indikaattori/{indicator}.csv").open(encoding="utf-8") as handle:
+        return {row["area_code"]: row for row in csv.DictReader(handle)}
+
+
+def ranked_values(site: Path, indicator: str) -> dict[str, str]:
+    """Code → value of the indicator page's CSV download."""
+    return {code: row["value"] for code, row in ranked_rows(site, indicator).items()}
 
 
 def test_map_paints_aland_grey_and_each_municipality_in_its_class(site: Path) -> None:
     values = ranked_values(site, "turnout_women")
-    assert values["KU035"] == "" and values["KU478"] == ""  # Åland: no row, empty in the CSV
+    assert "KU035" not in values and "KU478" not in values  # Åland: no row, none in the CSV
+    assert len(values) == 7  # the mainland municipalities of SCOPE, each with its figure
     shown = sorted(float(v) for v in values.values() if v)
-    assert len(shown) == 7  # the mainland municipalities of SCOPE
+    assert len(shown) == 7
     markup = page(site, "fi/indikaattori/turnout_women")
     legend = map_legend(markup)
     assert legend[-1] == ("ei tietoa", NO_DATA_FILL)
@@ -212,6 +218,20 @@ def test_map_paints_aland_grey_and_each_municipality_in_its_class(site: Path) ->
     assert map_areas(page(site, "sv/indikaattori/turnout_women"))["Mariehamn"][1] == (
         "inga uppgifter"
     )
+
+
+def test_ranking_csv_gives_a_confidential_figure_its_symbol(site: Path) -> None:
+    """Brändö's children's low-income rate for 2024 is published as `...` (the real cell of
+    table 12c4): its row in the shared ranking file has no value and no rank, and carries the
+    symbol, never 0 or a bare blank; the ranked rows come first."""
+    rows = ranked_rows(site, "low_income_rate_children")
+    brando = rows["KU035"]
+    assert (brando["rank"], brando["period"], brando["value"], brando["status"]) == (
+        "", "2024", "", "...")  # fmt: skip
+    assert (brando["area_name_fi"], brando["area_name_sv"]) == ("Brändö", "Brändö")
+    assert all(row["value"] or row["status"] for row in rows.values())
+    ranks = [row["rank"] for row in rows.values()]
+    assert ranks[0] == "1" and ranks.index("") == sum(1 for r in ranks if r)  # ranked first
 
 
 def test_map_is_one_named_image_and_the_page_loads_no_vega(site: Path) -> None:

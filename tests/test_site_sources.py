@@ -4,6 +4,7 @@ the producer and coverage note under Sotkanet indicators, and no empty source fr
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 from datetime import UTC, datetime
@@ -107,14 +108,45 @@ def test_every_page_credits_the_producers_and_the_licence(site: Path) -> None:
         assert "creativecommons.org/licenses/by/4.0/deed." in html, page
     assert "Aineistot: Tilastokeskus, THL, Sotkanet.fi." in text_of(site / "fi/index.html")
     assert "Data: Statistics Finland, THL, Sotkanet.fi." in text_of(site / "en/index.html")
-    rows = (site / "data/fi/indikaattori/families.csv").read_text("utf-8").splitlines()
-    header = "rank,area_code,area_name,period,value,fetched_at,source,source_url,licence"
-    assert rows[0] == header
-    cells = next(csv.reader([rows[1]]))
-    assert cells[:5] == ["1", "KU091", "Helsinki", "2022", "161417"]
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d", cells[5])  # the snapshot's fetch date
-    assert cells[6:] == [
-        "Lähde: Tilastokeskus, perheet (taulukko 12c1)",
-        "https://pxdata.stat.fi/PxWeb/api/v1/fi/StatFin/12c1.px",
-        "CC-BY-4.0 https://creativecommons.org/licenses/by/4.0/",
-    ]
+
+
+FAMILIES_URL = "https://pxdata.stat.fi/PxWeb/api/v1/fi/StatFin/12c1.px"
+
+
+def test_one_ranking_csv_per_indicator_shared_by_every_language(site: Path) -> None:
+    """The indicator page's download is one file for fi, sv and en, in the convention of the
+    municipality files: names in every language, the public source and its licence."""
+    path = site / "data/indikaattori/families.csv"
+    rows = list(csv.DictReader(path.read_text("utf-8").splitlines()))
+    assert list(rows[0]) == [
+        "rank", "area_code", "area_name_fi", "area_name_sv", "area_name_en", "period",
+        "indicator", "value", "status", "fetched_at", "source", "source_url", "licence",
+    ]  # fmt: skip
+    provenance = json.loads((site.parent / "data/raw/statfin/families/provenance.json")
+                            .read_text("utf-8"))  # fmt: skip
+    assert rows[0] == {
+        "rank": "1", "area_code": "KU091", "area_name_fi": "Helsinki",
+        "area_name_sv": "Helsingfors", "area_name_en": "Helsinki", "period": "2022",
+        "indicator": "families", "value": "161417", "status": "",
+        "fetched_at": provenance["fetched_at"][:10],  # the snapshot's fetch date
+        "source": "Statistics Finland, StatFin table 12c1", "source_url": FAMILIES_URL,
+        "licence": "CC-BY-4.0",
+    }  # fmt: skip
+    by_code = {row["area_code"]: row for row in rows}
+    assert len(by_code) == len(rows) == 308  # each municipality once, every one with a figure
+    assert (by_code["KU545"]["area_name_fi"], by_code["KU545"]["area_name_sv"]) == (
+        "Närpiö", "Närpes")  # fmt: skip
+    assert by_code["KU092"]["area_name_sv"] == "Vanda"
+    assert {row["period"] for row in rows} == {"2022"}
+    assert all(re.fullmatch(r"\d+", row["value"]) for row in rows)  # plain numbers
+    assert [int(row["rank"]) for row in rows] == sorted(int(row["rank"]) for row in rows)
+    for lang in ("fi", "sv", "en"):
+        assert not (site / f"data/{lang}/indikaattori").exists(), lang
+        assert not (site / f"data/{lang}").exists(), lang  # nothing per language under data/
+        html = (site / f"{lang}/indikaattori/families/index.html").read_text("utf-8")
+        download = re.search(r'<p class="download"><a href="([^"]+)"', html)
+        alternate = re.search(r'<link rel="alternate" type="text/csv" href="([^"]+)"', html)
+        assert download and alternate, lang
+        assert download.group(1) == alternate.group(1) == "../../../data/indikaattori/families.csv"
+        page = site / f"{lang}/indikaattori/families/"
+        assert (page / download.group(1)).resolve() == path.resolve(), lang

@@ -35,7 +35,14 @@ from .catalog import CATALOG_PATH, catalog_jsonld
 from .compare import json_files
 from .compare_page import compare_page, text_files
 from .context import PACKAGE_ZIP, Site
-from .downloads import LABELS_PATH, MunicipalityCsvs, MunicipalityZips, labels_csv, package_zip
+from .downloads import (
+    LABELS_PATH,
+    MunicipalityCsvs,
+    MunicipalityZips,
+    indicator_csv,
+    labels_csv,
+    package_zip,
+)
 from .finance_gauge import finance_law
 from .fork import check_fork
 from .freshness import date_sentence, source_notes, statuses
@@ -270,6 +277,7 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
             for indicator in dataset.charted:
                 tasks.append(partial(_indicator, site, writer, envs[lang], dataset, indicator,
                                      lang, cards))  # fmt: skip
+    tasks.append(partial(_indicator_csvs, site, writer))
     tasks.append(partial(_site_files, site, paths, writer, envs))
     tasks.append(partial(_compare_json, site, writer))
     for lang in site.languages:
@@ -314,11 +322,19 @@ def _areas(site, writer, codes, envs) -> None:
 
 
 def _indicator(site, writer, env, dataset, indicator, lang, cards) -> None:
-    context, (csv_path, text) = indicator_page(site, dataset, indicator, lang)
+    context = indicator_page(site, dataset, indicator, lang)
     add_indicator_card(site, context, dataset, indicator, lang, cards)
     _page(writer, site.indicator_path(lang, indicator.id), env.get_template("indicator.html"),
           context)  # fmt: skip
-    writer.write(csv_path, text)
+
+
+def _indicator_csvs(site: Site, writer: _Writer) -> None:
+    """data/indikaattori/: each indicator's ranking CSV, shared by every language. One task
+    writes them all, so whichever process takes it writes each file once (the page tasks
+    are per language and only link to it)."""
+    for dataset in site.package.datasets:
+        for indicator in dataset.charted:
+            writer.write(*indicator_csv(site, dataset, indicator))
 
 
 def _compare_json(site: Site, writer: _Writer) -> None:

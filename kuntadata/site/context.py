@@ -44,7 +44,6 @@ class Site:
     built_at: datetime
     municipalities: list[str]  # codes in scope, code order
     regions: list[str]
-    csv_names: dict[tuple[str, str], str] = field(default_factory=dict)
     logo: str = ""  # path under static/ of the fork's logo (site.yaml theme.logo), or ""
     content: Path | None = None  # content/ (finance criteria); None in bare test sites
     cache: dict[Any, Any] = field(default_factory=dict)  # per-build lookups, filled on first use
@@ -94,9 +93,6 @@ class Site:
         """`fi/vertaa/`, or a municipality's pre-built comparison `fi/vertaa/091-helsinki/`."""
         slug = f"{self.areas.slug(code, lang)}/" if code else ""
         return f"{lang}/{SLUGS['compare']}/{slug}"
-
-    def chart_csv_path(self, lang: str, code: str, dataset: str, indicator: str) -> str:
-        return f"data/{lang}/kunta/{self.short_code(code)}/{self.csv_names[(dataset, indicator)]}"
 
     def municipality_zip_path(self, code: str) -> str:
         return f"data/kunta/kuntadata-{self.short_code(code)}.zip"

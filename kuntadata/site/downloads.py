@@ -12,7 +12,9 @@ units, status meanings and credit lines in `data/labels.csv`. One file per munic
 dataset holds exactly the rows of that dataset's charts (the municipality and its comparison
 areas) with an `indicator` column, and each of those charts links to it: a whole-Finland site
 with every dataset stays within a static host's file budget (30 datasets × 308 municipalities
-is 9,240 files; one file per chart and language would be 45,000).
+is 9,240 files; one file per chart and language would be 45,000). One file per indicator,
+`data/indikaattori/<indicator>.csv`, holds its ranking in the latest period, linked from the
+indicator page in every language: one copy, not one per language.
 
 Every CSV names its source and licence in its own columns (`fetched_at`, `source`,
 `source_url`, `licence`), so a file that travels alone still says where it came from. Zip
@@ -35,7 +37,8 @@ from ..public_source import is_public_url
 from . import fmt
 from .csvsafe import safe_rows
 from .harmonised import harmonised_series
-from .package_data import Dataset, Series, pick
+from .package_data import Dataset, Indicator, Series, pick
+from .peers import ranks_in_scope
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # `derived` column: `true` where the site computed this region's, county's or sub-region's
@@ -95,6 +98,49 @@ def municipality_csv_columns(languages: tuple[str, ...]) -> list[str]:
         "value", "status", "derived", "value_current_division", "current_division_note",
         "fetched_at", "source", "source_url", "licence",
     ]  # fmt: skip
+
+
+def indicator_csv_path(indicator_id: str) -> str:
+    """`data/indikaattori/families.csv`: the indicator page's ranking, the same file for
+    every language."""
+    return f"data/indikaattori/{indicator_id}.csv"
+
+
+def indicator_csv_columns(languages: tuple[str, ...]) -> list[str]:
+    return [
+        "rank", "area_code", *[f"area_name_{lang}" for lang in languages], "period",
+        "indicator", "value", "status", "fetched_at", "source", "source_url", "licence",
+    ]  # fmt: skip
+
+
+def indicator_csv(site: Any, dataset: Dataset, indicator: Indicator) -> tuple[str, str]:
+    """(path, text) of the indicator page's download: the site's municipalities in the
+    latest period, ranked as on the page (largest first, ties share a rank).
+
+    Only cells the package has are rows: a value, or an empty value with the source's
+    symbol in `status` (unranked, after the ranked rows); a municipality with no row for that
+    period has none here either, as in the municipality files. No `derived` column: a
+    municipality's figure is always as reported (aggregate.py derives only regions'), and
+    the source and licence columns are those of the municipality files.
+    """
+    ranks = ranks_in_scope(site, dataset, indicator)  # among the site's municipalities
+    period = ranks.get("period", "")
+    positions = ranks.get("rank", {})
+    languages = tuple(site.languages)
+    first = languages[0]
+    tail = [fmt.iso_date(dataset.meta.get("fetched_at")), source_title(dataset, first),
+            source_url(dataset, first), licence_of(dataset)["name"]]  # fmt: skip
+    rows = []
+    for code in sorted(site.municipalities, key=lambda c: (positions.get(c, 10**6), c)):
+        series = dataset.series.get((indicator.id, code))
+        if series is None or period not in series.periods:
+            continue
+        at = series.periods.index(period)
+        rows.append([str(positions.get(code, "")), code,
+                     *[site.areas.name(code, lang) for lang in languages], period, indicator.id,
+                     fmt.plain_number(series.values[at], indicator.decimals), series.status[at],
+                     *tail])  # fmt: skip
+    return indicator_csv_path(indicator.id), table_csv(indicator_csv_columns(languages), rows)
 
 
 def status_symbols(series: dict[str, Series | None]) -> set[str]:

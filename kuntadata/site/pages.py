@@ -17,7 +17,7 @@ from .aggregate import DERIVED_MARK, derived_words
 from .card import responsible_label
 from .catalog import catalogue_context
 from .context import Site, common, relative_root
-from .downloads import source_url, table_csv
+from .downloads import indicator_csv_path
 from .freshness import date_sentence, statuses
 from .home import former_municipalities, national_figures
 from .i18n import LANGUAGE_NAMES, gettext_for
@@ -133,10 +133,9 @@ def _latest_text(dataset: Dataset, indicator: Indicator, code: str, lang: str) -
     return text or series.status[at] or "–"
 
 
-def indicator_page(
-    site: Site, dataset: Dataset, indicator: Indicator, lang: str
-) -> tuple[dict[str, Any], tuple[str, str]]:
-    """Every municipality in scope ranked, with regions and the country; plus its CSV."""
+def indicator_page(site: Site, dataset: Dataset, indicator: Indicator, lang: str) -> dict[str, Any]:
+    """Every municipality in scope ranked, with regions and the country; linking the
+    indicator's CSV, one file for every language (downloads.indicator_csv)."""
     _ = gettext_for(lang)
     path = site.indicator_path(lang, indicator.id)
     title = pick(indicator.title, lang)
@@ -148,12 +147,9 @@ def indicator_page(
     positions = ranks.get("rank", {})
     size_classes = peer_index(site).size_class
     ranked = sorted(site.municipalities, key=lambda c: (positions.get(c, 10**6), c))
-    rows, csv_rows = [], []
+    rows = []
     map_values: dict[str, float | None] = {}
-    licences = dataset.resource.get("licenses") or [{}]
-    licence = f"{licences[0].get('name', '')} {licences[0].get('path', '')}".strip()
     source = dataset.text("attribution", lang)
-    provenance = [fmt.iso_date(dataset.meta.get("fetched_at")), source, source_url(dataset, lang)]
     earlier = fmt.shift_period(period, 1) if period else None
     for code in ranked:
         series = dataset.series.get((indicator.id, code))
@@ -172,9 +168,6 @@ def indicator_page(
             "size_class": size_class_label(size_classes[code], lang)
             if code in size_classes else _("not known"),
         })  # fmt: skip
-        csv_rows.append([str(positions.get(code, "")), code, site.areas.name(code, lang),
-                         period, fmt.plain_number(value, indicator.decimals), *provenance,
-                         licence])  # fmt: skip
     comparison = [
         {"name": site.areas.name(code, lang), "value": _latest_text(dataset, indicator, code, lang),
          "href": root + site.area_path(lang, code) if code != "SSS" else ""}
@@ -182,7 +175,7 @@ def indicator_page(
     ]  # fmt: skip
     marked = any(DERIVED_MARK in row["value"] for row in comparison)
     derived_note = f"{DERIVED_MARK} {derived_words(lang).capitalize()}." if marked else ""
-    csv_path = f"data/{lang}/indikaattori/{indicator.id}.csv"
+    csv_path = indicator_csv_path(indicator.id)  # written once (builder._indicator_csvs)
     context = {
         "page": page,
         "indicator": {
@@ -206,9 +199,7 @@ def indicator_page(
         "csv_href": root + csv_path,
     }
     page["csv_links"].append({"href": root + csv_path, "title": title})
-    header = ["rank", "area_code", "area_name", "period", "value", "fetched_at", "source",
-              "source_url", "licence"]  # fmt: skip
-    return context, (csv_path, table_csv(header, csv_rows))
+    return context
 
 
 def catalogue_page(site: Site, lang: str) -> dict[str, Any]:
