@@ -144,9 +144,10 @@ def test_one_ranking_csv_per_indicator_shared_by_every_language(site: Path) -> N
         assert not (site / f"data/{lang}/indikaattori").exists(), lang
         assert not (site / f"data/{lang}").exists(), lang  # nothing per language under data/
         html = (site / f"{lang}/indikaattori/families/index.html").read_text("utf-8")
-        download = re.search(r'<p class="download"><a href="([^"]+)"', html)
+        download = re.search(r'<p class="download"><a href="([^"]+)" download="([^"]+)"', html)
         alternate = re.search(r'<link rel="alternate" type="text/csv" href="([^"]+)"', html)
         assert download and alternate, lang
+        assert download.group(2) == "families.csv"  # saved under its own name
         assert download.group(1) == alternate.group(1) == "../../../data/indikaattori/families.csv"
         page = site / f"{lang}/indikaattori/families/"
         assert (page / download.group(1)).resolve() == path.resolve(), lang

@@ -197,6 +197,7 @@ def indicator_page(site: Site, dataset: Dataset, indicator: Indicator, lang: str
         "comparison": comparison,
         "comparison_derived": derived_note,
         "csv_href": root + csv_path,
+        "csv_name": csv_path.rsplit("/", 1)[-1],  # saved as `families.csv`, not `ranking.csv`
     }
     page["csv_links"].append({"href": root + csv_path, "title": title})
     return context
