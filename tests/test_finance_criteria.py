@@ -482,13 +482,24 @@ def test_the_page_says_cannot_be_assessed_and_names_every_missing_input(
     missing = text[text.index(conclusion) : text.index(LAW_PAGE_LINK[lang])]
     for name in input_titles(lang, *MISSING_TODAY):
         assert f"{name}" in missing, name
+    # one table under the conclusion: every input once, its year, status and source
     accounts = input_titles(lang, "group_accumulated_surplus")[0]
-    assert f"{accounts}: {not_fetched}. " in missing
+    treasury = {"fi": "Valtiokonttori", "sv": "Statskontoret", "en": "State Treasury"}[lang]
+    assert f"{accounts} – {not_fetched} {treasury}" in missing
     average = input_titles(lang, "weighted_average_tax_rate")[0]
     publisher = criteria().inputs["weighted_average_tax_rate"].not_published["publisher"][lang]  # type: ignore[index]
-    assert f"{average}: {not_published}. " in missing and publisher in missing
+    assert f"{average} – {not_published} " in missing and publisher in missing
+    assert missing.count(f"{average} – ") == 1  # used by one criterion, listed once
+    loans = input_titles(lang, "group_loans")[0]
+    assert missing.count(f"{loans} – ") == 1  # used by two criteria, still listed once
     tax = input_titles(lang, "municipal_tax_rate")[0]
-    assert tax not in missing  # the real 2026 rate is there: not counted as missing
+    assert f"{tax} 2026 5,30 %" in missing or f"{tax} 2026 5.30 %" in missing  # available
+    markup = (pending_site / PAGES[lang] / "index.html").read_text(encoding="utf-8")
+    table = markup[markup.index('<table class="finance-inputs">') :]
+    table = table[: table.index("</table>")]
+    assert table.count('<tr class="missing">') == 11  # the conclusion's count, row by row
+    assert markup.count("<caption>" + {"fi": "Tarvittavat tiedot", "sv": "Uppgifter som",
+                                       "en": "Inputs and"}[lang]) == 1  # fmt: skip
 
 
 def law_text(site: Path, lang: str) -> str:

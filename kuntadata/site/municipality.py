@@ -135,7 +135,6 @@ def chart_block(
         "title": title,
         "unit": unit,
         "source": dataset.text("attribution", lang),
-        "table_title": dataset.text("table_title", lang),
         "definition": pick(indicator.definition, lang) or pick(indicator.description, lang),
         "producer": pick(indicator.producer, lang),
         "metadata_href": pick(indicator.metadata_url, lang),
