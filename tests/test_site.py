@@ -145,7 +145,7 @@ def test_chart_csv_matches_table_and_names_source_and_licence(site: Path) -> Non
     assert helsinki_2022["licence"] == "CC-BY-4.0"
     html = read(site, "fi/kunta/091-helsinki/index.html")
     table = html.split('id="families-families"')[1].split("</table>")[0]
-    assert f'<th>2022<td>161{NBSP}417<td>' in table  # optional end tags left out
+    assert f"<th>2022<td>161{NBSP}417<td>" in table  # optional end tags left out
     block = html.split('id="families-families"')[1].split("</article>")[0]
     assert 'href="../../../data/kunta/091/091-helsinki-families.csv"' in block  # its dataset's
     assert '<svg class="chart-svg"' in block  # drawn at build time, no script needed
