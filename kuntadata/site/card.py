@@ -72,6 +72,7 @@ def theme_sections(
             theme = item.get("theme") or "population"
             pending.setdefault(theme, []).append(pending_entry(item, lang))
     order = list(THEMES) + sorted((set(charts) | set(pending)) - set(THEMES))
+    _link_blocks(charts)
     sections = []
     for theme in order:
         blocks, waiting = charts.get(theme, []), pending.get(theme, [])
@@ -87,6 +88,23 @@ def theme_sections(
             "finance": None,
         })  # fmt: skip
     return sections
+
+
+def _link_blocks(charts: dict[str, list[dict[str, Any]]]) -> None:
+    """What each chart block needs of its neighbours (macros.html `chart_block`): the id of
+    the full source caption when an earlier drawn chart of its dataset holds it
+    (`source_id`, "" for that first chart) and the chart just before it when of the same
+    dataset (`previous`). Once per page here, not a filter over the theme per chart."""
+    for blocks in charts.values():
+        captions: dict[str, str] = {}
+        previous: dict[str, Any] | None = None
+        for block in blocks:
+            block["source_id"] = captions.get(block["dataset"], "")
+            if block.get("has_chart") and block["dataset"] not in captions:
+                captions[block["dataset"]] = block["id"] + "-source"
+            same = previous is not None and previous["dataset"] == block["dataset"]
+            block["previous"] = previous if same else None
+            previous = block
 
 
 def merged_municipalities(site: Site, code: str, lang: str) -> list[dict[str, Any]]:

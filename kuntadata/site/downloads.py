@@ -251,7 +251,7 @@ def _zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=9)
+            archive.writestr(info, data)
     return buffer.getvalue()
 
 

@@ -275,6 +275,17 @@ def _table(indicator, names, series, area_codes, periods, lang, title, _) -> dic
     return {"caption": caption, "columns": names, "rows": rows}
 
 
+def source_captions(themes: list[dict[str, Any]]) -> dict[str, str]:
+    """Each charted dataset's full source caption (its first drawn chart's), which the
+    page's list of sources links to."""
+    captions: dict[str, str] = {}
+    for theme in themes:
+        for chart in theme["charts"]:
+            if chart.get("has_chart"):
+                captions.setdefault(chart["dataset"], chart["id"] + "-source")
+    return captions
+
+
 def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[str]]:
     """The template context and the paths of the CSV files its charts link to."""
     _ = gettext_for(lang)
@@ -327,6 +338,7 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[str]
         "themes": themes,
         "peers": peers_explanation(site, code, lang),
         "ranks_hint": ranks_hint(site, code, lang),
+        "captions": source_captions(themes),
         "gaps": data_gaps(site, code, lang),
         "locator": locator_map(site, code, lang),
         "compare_href": root + site.compare_path(lang, code),
