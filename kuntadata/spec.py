@@ -148,12 +148,25 @@ def load_dataset_specs(directory: Path, only: tuple[str, ...] = ()) -> list[Data
     return specs
 
 
+# Ids the site's pages give their own sections (site_templates): an indicator id is also the
+# anchor of its chart on a page (`#families`), so it may not be one of these.
+RESERVED_IDS = frozenset({"compare", "downloads", "embed", "main", "members", "peers",
+                          "pending", "prebuilt", "unpublished"})  # fmt: skip
+
+
 def _duplicate_indicator_ids(specs: list[DatasetSpec]) -> list[str]:
-    """Indicator ids name pages (/indikaattori/<id>/): they must be unique across datasets."""
+    """Indicator ids name pages (/indikaattori/<id>/) and anchor their charts on a page
+    (`#families`): they must be unique across datasets and not a section's own id."""
     seen: dict[str, str] = {}
     problems = []
     for spec in specs:
         for indicator in (*spec.indicators, *spec.derived):
+            if indicator.id in RESERVED_IDS:
+                reserved = ", ".join(sorted(RESERVED_IDS))
+                problems.append(
+                    f"{spec.label}: indicator id {indicator.id!r} is the id of a section of "
+                    f"the site's pages; choose another (reserved: {reserved})"
+                )
             if indicator.id in seen:
                 problems.append(
                     f"{spec.label}: indicator id {indicator.id!r} is already used in "

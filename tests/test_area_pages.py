@@ -200,6 +200,21 @@ def test_sub_region_and_county_pages_link_their_members(
     assert path in sitemap
 
 
+@pytest.mark.parametrize("path", ["fi/maakunta/01-uusimaa/", "sv/seutukunta/011-helsingfors/"])
+def test_area_page_links_point_within_the_page_and_its_embeds_credit_the_source(
+    project: ProjectPaths, path: str
+) -> None:
+    """Each chart's Embed link reaches the page's embedding help, and the embed view has
+    its credit line with the licence (an area page had neither before)."""
+    html = (project.site / path / "index.html").read_text("utf-8")
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "an id is used twice"
+    targets = set(re.findall(r'href="#([^"]+)"', html))
+    assert {"embed", "population"} <= targets and targets <= set(ids), targets - set(ids)
+    assert html.count('<p class="embed-credit">') == 1 and "CC BY 4.0</a></p>" in html
+    assert "#embed-CHART" in html
+
+
 def test_aland_is_compared_once(project: ProjectPaths) -> None:
     """Åland's region (MK21) and wellbeing county (HVA91) have the same 16 members: neither
     page compares with the other, and Mariehamn's page names Åland once per sentence."""

@@ -122,7 +122,7 @@ def test_municipality_page(server: str, watched: Watched, lang: str) -> None:
         assert charts.nth(index).locator("polyline, rect").count() > 0, f"chart {index} is empty"
 
     # The table under the families chart holds exactly the CSV's numbers.
-    block = page.locator("#families-families")
+    block = page.locator("#families")
     block.locator("summary").click()
     headers = block.locator("thead th").all_inner_texts()[1:]
     table: dict[tuple[str, str], float | None] = {}
@@ -199,7 +199,7 @@ def test_charts_fit_a_phone_without_javascript(server: str, browser: Any) -> Non
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
         assert box["height"] > 100
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    families = page.locator("#families-families svg.chart-svg")
+    families = page.locator("#families svg.chart-svg")
     shown = families.locator('g[class="x"] text')
     assert shown.first.text_content() == "2006" and shown.last.text_content() == "2022"
     assert families.locator("g.x.wide text").first.is_hidden()  # more labels only when wider
@@ -229,7 +229,7 @@ def test_chart_tables_pass_axe_on_a_phone(server: str, watched: Watched) -> None
     results = Axe().run(page, context={"include": [["details.data-table"]]},
                         options={"runOnly": {"type": "tag", "values": WCAG}})  # fmt: skip
     assert results.violations_count == 0, results.generate_report()
-    wrap = page.locator("#families-families .table-wrap")
+    wrap = page.locator("#families .table-wrap")
     wrap.focus()
     playwright_api.expect(wrap).to_be_focused()
     playwright_api.expect(wrap).to_have_accessible_name(wrap.locator("caption").inner_text())
@@ -275,7 +275,7 @@ def test_page_without_javascript_still_has_numbers(server: str, browser: Any) ->
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(server + "sv/kunta/091-helsingfors/")
-    block = page.locator("#families-families")
+    block = page.locator("#families")
     assert "161\u00a0417" in block.locator(".summary").inner_text()  # the sentence, visible
     block.locator("summary").click()  # <details> opens without JavaScript
     assert "161\u00a0417" in block.locator("table").inner_text()
@@ -379,7 +379,11 @@ def test_indicator_map_is_drawn_without_script_and_passes_axe(
     page.goto(card_server + f"{lang}/indikaattori/families/", wait_until="load")
     the_map = page.get_by_role("img", name=re.compile(MAP_NAMES[lang]))
     playwright_api.expect(the_map).to_have_count(1)
-    assert page.locator("svg.choropleth path[fill]").count() == 5  # the scope, Pertunmaa in one
+    assert page.locator("svg.choropleth use[fill]").count() == 5  # the scope, Pertunmaa in one
+    # each shape is drawn from the shared data/kunnat.svg: the reference resolved to a shape
+    sizes = page.evaluate("[...document.querySelectorAll('svg.choropleth use')]"
+                          ".map(u => u.getBBox().width * u.getBBox().height)")  # fmt: skip
+    assert len(sizes) == 5 and min(sizes) > 0, sizes
     assert NO_DATA[lang] in (page.locator(".map-legend").text_content() or "")
     assert not [url for url in requested if "vega" in url.lower()], requested
     assert page.evaluate("typeof window.vega === 'undefined' && typeof window.vegaEmbed === "
@@ -425,7 +429,7 @@ MAP_FILLS = """() => {
   document.querySelectorAll('.map-legend li').forEach(function (li) {
     fills.legend[li.textContent.trim()] = getComputedStyle(li.querySelector('rect')).fill;
   });
-  document.querySelectorAll('svg.choropleth path').forEach(function (p) {
+  document.querySelectorAll('svg.choropleth use').forEach(function (p) {
     const title = p.querySelector('title').textContent;
     const name = title.slice(0, title.lastIndexOf(': '));
     fills.areas[name] = getComputedStyle(p).fill;

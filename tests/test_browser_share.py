@@ -47,14 +47,14 @@ def assert_embed_view(page: Any, chart_id: str) -> None:
 def test_embed_page_renders_its_chart_alone(server: str, watched: Watched) -> None:
     page = watched.page
     page.set_viewport_size({"width": 600, "height": 400})
-    page.goto(server + HELSINKI + "#embed-families-families")
-    assert_embed_view(page, "families-families")
-    sentence = " ".join(page.locator("#families-families .summary").inner_text().split())
+    page.goto(server + HELSINKI + "#embed-families")
+    assert_embed_view(page, "families")
+    sentence = " ".join(page.locator("#families .summary").inner_text().split())
     # Helsinki's families in 2022 from Statistics Finland's 12c1, as in the page's table
     assert sentence.startswith(
         "Perheiden lukumäärä (Helsinki, 2022): 161 417 perhettä, kasvua 0,4 %"
     )
-    box = page.locator("#families-families svg.chart-svg").bounding_box()
+    box = page.locator("#families svg.chart-svg").bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 600
 
 
@@ -62,10 +62,10 @@ def test_embed_link_gives_the_code_of_that_view(server: str, watched: Watched) -
     page = watched.page
     page.goto(server + HELSINKI)
     assert page.locator("article:visible").count() > 3  # the full page, not the embed view
-    page.locator("#embed-families-families").click()
-    field = page.locator("#families-families .embed-code textarea")
+    page.locator("#embed-families").click()
+    field = page.locator("#families .embed-code textarea")
     playwright_api.expect(field).to_be_focused()
-    playwright_api.expect(page.locator("#families-families .embed-code label")).to_contain_text(
+    playwright_api.expect(page.locator("#families .embed-code label")).to_contain_text(
         "Upotuskoodi"
     )
     code = field.input_value()
@@ -76,19 +76,19 @@ def test_embed_link_gives_the_code_of_that_view(server: str, watched: Watched) -
     )
     assert match, code
     src, title = match.group(1), unescape(match.group(2))
-    assert src == CANONICAL + "#embed-families-families"
+    assert src == CANONICAL + "#embed-families"
     assert title == "Perheiden lukumäärä – Helsinki – Helsingfors"
     assert page.url.endswith(HELSINKI)  # the click did not navigate
     # The code's address, on this test server, is the embed view of the families chart.
     page.goto(server + src.removeprefix("https://example.org/kuntadata/"))
-    assert_embed_view(page, "families-families")
+    assert_embed_view(page, "families")
 
 
 def test_embed_link_without_javascript_leads_to_the_explanation(server: str, browser) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(server + HELSINKI)
-    page.locator("#embed-families-families").click()
+    page.locator("#embed-families").click()
     page.wait_for_url(re.compile(r"#embed$"))
     help_text = page.locator("#embed + p")
     playwright_api.expect(help_text).to_be_visible()

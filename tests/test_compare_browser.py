@@ -58,7 +58,7 @@ def normalised(text: str) -> str:
 
 def key_figure_text(page: Any, base: str, path: str) -> str:
     html = page.request.get(base + path).text()
-    match = re.search(r'<a href="#population-population">[^<]*</a></h3>\s*<p class="figure">'
+    match = re.search(r'<a href="#population">[^<]*</a></h3>\s*<p class="figure">'
                       r'<span class="value">([^<]+)', html)  # fmt: skip
     assert match, path
     return match.group(1)

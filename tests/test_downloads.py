@@ -77,7 +77,7 @@ def test_one_csv_per_municipality_and_dataset_shared_by_languages_and_charts(sit
         html = (site / page / "index.html").read_text("utf-8")
         # the file holds the whole dataset: offered under its first chart, not every chart
         first, second = (html.split(f'id="{block_id}"')[1].split("</article>")[0]
-                         for block_id in ("families-families", "families-family_size"))  # fmt: skip
+                         for block_id in ("families", "family_size"))  # fmt: skip
         assert href in first and href not in second, page
         assert html.count(href) == 2  # the dataset's first chart and the page's head
         assert html.count('type="text/csv"') == 2  # one alternate per file, not per chart

@@ -27,7 +27,13 @@ from kuntadata.areas import load_areas
 from kuntadata.package import build_package
 from kuntadata.paths import REPO_ROOT, ProjectPaths
 from kuntadata.site import build_site
-from kuntadata.site.maps import CLASS_COLOURS, NO_DATA_FILL, indicator_map, map_classes
+from kuntadata.site.maps import (
+    CLASS_COLOURS,
+    NO_DATA_FILL,
+    indicator_map,
+    map_classes,
+    map_shapes,
+)
 from kuntadata.site.package_data import load_package
 from kuntadata.spec import load_dataset_specs
 
@@ -151,10 +157,11 @@ def choropleth(markup: str) -> str:
 
 
 def map_areas(markup: str) -> dict[str, tuple[str, str]]:
-    """Municipality name → (fill, figure) from each path and its hover title "Name: figure"."""
+    """Municipality name → (fill, figure) from each shape and its hover title "Name: figure"
+    (a `<use>` of the municipality's path in data/kunnat.svg, shared by every map)."""
     found = {}
-    for fill, title in re.findall(r'<path d="[^"]+" fill="([^"]+)"><title>([^<]*)</title>',
-                                  choropleth(markup)):  # fmt: skip
+    shape = r'<use href="[^"]+#KU\d{3}" fill="([^"]+)"><title>([^<]*)</title>'
+    for fill, title in re.findall(shape, choropleth(markup)):
         name, figure = html.unescape(title).rsplit(": ", 1)
         found[name] = (fill, figure)
     return found
@@ -258,15 +265,22 @@ def test_whole_country_map_is_light_and_dissolves_pertunmaa(site: Path) -> None:
     codes = [a.code for a in package.areas.municipalities()]
     whole = SimpleNamespace(package=package, areas=package.areas, municipalities=codes, cache={})
     indicator = SimpleNamespace(decimals=0, unit={"fi": "henkeä"})
-    block = indicator_map(whole, indicator, "fi", "Väkiluku", "2025", {"KU091": 694392.0})
+    block = indicator_map(whole, indicator, "fi", "Väkiluku", "2025", {"KU091": 694392.0},
+                          "../../../")  # fmt: skip
     svg = str(block["svg"])
+    # the shapes are one file for every map: each page only says fill and title
+    path, shapes = map_shapes(whole)
+    assert path == "data/kunnat.svg" and shapes.count("<path id=") == 308
+    assert '<path id="KU091" d="M' in shapes and 'id="KU588"' not in shapes  # Pertunmaa
+    assert '<use href="../../../data/kunnat.svg#KU091" fill=' in svg
     titles = [re.sub(r"[\xa0\u202f]", " ", t) for t in re.findall(r"<title>([^<]*)</title>", svg)]
     assert len(codes) == len(titles) == 308
     assert "Mäntyharju: ei tietoa" in titles and not any(t.startswith("Pertunmaa") for t in titles)
     assert "Helsinki – Helsingfors: 694 392" in titles
     assert 'aria-label="Kartta: väkiluku kunnittain 2025"' in svg
     assert re.search(r'fill="([^"]+)"><title>Helsinki –', svg).group(1) == CLASS_COLOURS[2]
-    assert len(svg.encode("utf-8")) < 60_000 and len(gzip.compress(svg.encode("utf-8"))) < 16_000
+    # ~31 kB (41.8 kB with every path inline)
+    assert len(svg.encode("utf-8")) < 32_000 and len(gzip.compress(svg.encode("utf-8"))) < 8_000
     assert [e["label"] for e in block["legend"]] == ["694\xa0392", "ei tietoa"]  # no-break space
 
 

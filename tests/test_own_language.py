@@ -152,6 +152,6 @@ def test_region_and_indicator_pages_name_municipalities_alike(site: Path) -> Non
     indicators = sorted((site / "sv" / "indikaattori").glob("*/index.html"))
     assert indicators
     html = indicators[0].read_text("utf-8")
-    assert '<span lang="fi">Helsinki</span> – Helsingfors</a></th>' in html
+    assert '<span lang="fi">Helsinki</span> – Helsingfors</a><td>' in html
     if 'class="choropleth"' in html:  # drawn when the build has the boundaries
         assert "<title>Närpes – Närpiö: " in html

@@ -94,7 +94,7 @@ def test_helsinki_gaps_are_one_entry_per_dataset_and_reason(real_site: Path) -> 
     assert section.count("tälle kunnalle ei ole tallennettu asiakirjaa") == 1
     assert "ei haettu tälle kunnalle" not in section
     # the budget chart blocks tell the same truth as the gaps section
-    first = markup[markup.index('id="municipal_budget-budget_annual_margin_budget"') :]
+    first = markup[markup.index('id="budget_annual_margin_budget"') :]
     first = words(first[: first.index("</article>")])
     assert ("Talousarvio ja -suunnitelma: vuosikate, talousarvio (Helsinki): ei saatavilla; "
             "tälle kunnalle ei ole tallennettu asiakirjaa (aineistossa on 5 kunnan "
@@ -165,7 +165,7 @@ def test_chart_blocks_say_each_thing_once_and_keep_sentence_source_and_table(
     blocks = re.findall(r'<article class="indicator" id="([^"]+)".*?</article>', markup, re.S)
     bodies = re.findall(r'<article class="indicator" id="[^"]+".*?</article>', markup, re.S)
     assert len(blocks) > 40
-    population = bodies[blocks.index("population-population")]
+    population = bodies[blocks.index("population")]
     # the title is the link to the comparison of all municipalities, said once for the page
     assert '<h3><a href="../../../fi/indikaattori/population/">Väkiluku</a></h3>' in population
     assert "Vertaa kaikkia kuntia" not in markup
@@ -184,15 +184,15 @@ def test_chart_blocks_say_each_thing_once_and_keep_sentence_source_and_table(
     # the dataset's CSV once, under its first chart; its later charts link the source caption
     csv = 'href="../../../data/kunta/091/091-helsinki-population.csv" download'
     assert markup.count(csv) == 1 and csv in population
-    men = bodies[blocks.index("population-population_men")]
-    assert csv not in men and 'href="#population-population-source"' in men
+    men = bodies[blocks.index("population_men")]
+    assert csv not in men and 'href="#population-source"' in men
     assert '<details class="data-table">' not in men  # 2025 only: the sentence has it all
     assert "Väkiluku, miehet (Helsinki, 2025): 331 843 henkeä" in words(men)
     assert "Koko maa: 2 799 212 henkeä" in words(men)
     # the responsible label only where it differs from the chart just above of its dataset
     assert "Vastuu: ei yksittäisen viranomaisen" in population
     assert 'class="responsible"' not in men
-    budget = [b for i, b in zip(blocks, bodies, strict=True) if i.startswith("municipal_budget-")]
+    budget = [b for i, b in zip(blocks, bodies, strict=True) if i.startswith("budget_")]
     assert sum('class="responsible"' in b for b in budget) == 1 and len(budget) == 8
 
 

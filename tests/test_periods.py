@@ -195,11 +195,11 @@ def test_a_real_month_reads_as_words_on_cards_sentences_and_tables(site: Path) -
     values = {c: _jobseekers(c) for c in MUNICIPALITIES}
     rank = sorted(values.values(), reverse=True).index(helsinki) + 1
     fi_card = card_text(site, "fi/kunta/091-helsinki/index.html",
-                        "unemployed_jobseekers-unemployed_jobseekers")  # fmt: skip
+                        "unemployed_jobseekers")  # fmt: skip
     assert "52 578 henkeä Ajanjakso kesäkuu 2026" in fi_card
     assert f"sijalla {rank} / {len(values)} kunnasta, joista on tieto" in fi_card
     fi = block_text(site, "fi/kunta/091-helsinki/index.html",
-                    "unemployed_jobseekers-unemployed_jobseekers")  # fmt: skip
+                    "unemployed_jobseekers")  # fmt: skip
     assert ("Työttömät työnhakijat (Helsinki, kesäkuu 2026): 52 578 henkeä; vuotta aiempaa "
             "vertailulukua (kesäkuu 2025) ei ole.") in fi  # fmt: skip
     assert fi.index("kesäkuu 2026") < fi.index("Työttömät työnhakijat (Helsinki")  # subtitle
@@ -207,11 +207,11 @@ def test_a_real_month_reads_as_words_on_cards_sentences_and_tables(site: Path) -
     # one month only: no table, the sentences give each area's figure for that month
     assert "Ajanjakso Helsinki Uusimaa Koko maa" not in fi
     sv = block_text(site, "sv/kunta/091-helsingfors/index.html",
-                    "unemployed_jobseekers-unemployed_jobseekers")  # fmt: skip
+                    "unemployed_jobseekers")  # fmt: skip
     assert "Arbetslösa arbetssökande (Helsingfors, juni 2026): 52 578 personer; det finns " \
         "ingen siffra för ett år tidigare (juni 2025) att jämföra med." in sv  # fmt: skip
     en = block_text(site, "en/kunta/091-helsinki/index.html",
-                    "unemployed_jobseekers-unemployed_jobseekers")  # fmt: skip
+                    "unemployed_jobseekers")  # fmt: skip
     assert "Unemployed job seekers (Helsinki, June 2026): 52,578 persons; there is no figure " \
         "for a year earlier (June 2025) to compare with." in en  # fmt: skip
     csv_path = site / "data/kunta/091/091-helsinki-unemployed_jobseekers.csv"
@@ -220,31 +220,31 @@ def test_a_real_month_reads_as_words_on_cards_sentences_and_tables(site: Path) -
 
 
 def test_monthly_change_is_against_the_same_month_a_year_earlier(site: Path) -> None:
-    fi_card = card_text(site, "fi/kunta/091-helsinki/index.html", "test_monthly-test_monthly")
+    fi_card = card_text(site, "fi/kunta/091-helsinki/index.html", "test_monthly")
     assert "Ajanjakso kesäkuu 2026 Muutos vuodessa +2,1 % (vrt. kesäkuu 2025)" in fi_card
-    fi = block_text(site, "fi/kunta/091-helsinki/index.html", "test_monthly-test_monthly")
+    fi = block_text(site, "fi/kunta/091-helsinki/index.html", "test_monthly")
     assert ("Testiluku (TESTI) (Helsinki, kesäkuu 2026): 1 021 henkeä, kasvua 2,1 % vuotta "
             "aiemmasta (kesäkuu 2025).") in fi  # fmt: skip
     assert "Koko maa: 4 950 henkeä, laskua 1,0 % vuotta aiemmasta." in fi  # 4 950 vs 5 000
     assert "14,9" not in fi and "kasvua 1,0 %" not in fi  # never against May
-    en = block_text(site, "en/kunta/091-helsinki/index.html", "test_monthly-test_monthly")
+    en = block_text(site, "en/kunta/091-helsinki/index.html", "test_monthly")
     assert ("Test figure (TEST) (Helsinki, June 2026): 1,021 persons, up 2.1 % from a year "
             "earlier (June 2025).") in en  # fmt: skip
     assert "Whole country: 4,950 persons, down 1.0 % from a year earlier." in en
-    sv_card = card_text(site, "sv/kunta/091-helsingfors/index.html", "test_monthly-test_monthly")
+    sv_card = card_text(site, "sv/kunta/091-helsingfors/index.html", "test_monthly")
     assert "+2,1 % (jämfört med juni 2025)" in sv_card
-    table = block_text(site, "fi/kunta/091-helsinki/index.html", "test_monthly-test_monthly")
+    table = block_text(site, "fi/kunta/091-helsinki/index.html", "test_monthly")
     assert "kesäkuu 2026 1 021 – 4 950 toukokuu 2026 1 200 – 4 900 kesäkuu 2025 1 000" in table
 
 
 def test_quarters_read_as_words_and_compare_with_the_same_quarter(site: Path) -> None:
-    fi = block_text(site, "fi/kunta/091-helsinki/index.html", "test_quarterly-test_quarterly")
+    fi = block_text(site, "fi/kunta/091-helsinki/index.html", "test_quarterly")
     assert ("Testiluku (TESTI) (Helsinki, 3. neljännes 2025): 190 henkeä, laskua 5,0 % vuotta "
             "aiemmasta (3. neljännes 2024).") in fi  # fmt: skip
     assert "Testiluku (TESTI) 3. neljännes 2024 – 3. neljännes 2025 " in fi  # the subtitle
-    sv = card_text(site, "sv/kunta/091-helsingfors/index.html", "test_quarterly-test_quarterly")
+    sv = card_text(site, "sv/kunta/091-helsingfors/index.html", "test_quarterly")
     assert "Period 3:e kvartalet 2025" in sv and "−5,0 % (jämfört med 3:e kvartalet 2024)" in sv
-    en = card_text(site, "en/kunta/091-helsinki/index.html", "test_quarterly-test_quarterly")
+    en = card_text(site, "en/kunta/091-helsinki/index.html", "test_quarterly")
     assert "Period Q3 2025" in en
 
 
@@ -272,7 +272,7 @@ def _time_labels(svg: ET.Element) -> list[str]:
 
 
 def test_chart_has_a_time_axis_labelled_in_the_page_language(site: Path) -> None:
-    svg = _chart_svg(site, "fi/kunta/091-helsinki/index.html", "test_monthly-test_monthly")
+    svg = _chart_svg(site, "fi/kunta/091-helsinki/index.html", "test_monthly")
     labels = _time_labels(svg)
     assert "kesäkuu 2025" in labels and "kesäkuu 2026" in labels
     # months keep their place: May 2026 is eleven twelfths of the way from June to June
@@ -281,10 +281,10 @@ def test_chart_has_a_time_axis_labelled_in_the_page_language(site: Path) -> None
     assert may - june == pytest.approx((next_june - june) * 11 / 12, abs=0.1)
     # one month alone has no time axis: it is a figure with its month in words
     page = (site / "fi/kunta/091-helsinki/index.html").read_text(encoding="utf-8")
-    block = re.search(r'id="unemployed_jobseekers-unemployed_jobseekers".*?</article>', page,
+    block = re.search(r'id="unemployed_jobseekers".*?</article>', page,
                       re.S).group(0)  # fmt: skip
     assert '<span class="period">kesäkuu 2026</span>' in block and "<svg" not in block
-    yearly = _chart_svg(site, "sv/kunta/091-helsingfors/index.html", "families-family_size")
+    yearly = _chart_svg(site, "sv/kunta/091-helsingfors/index.html", "family_size")
     labels = _time_labels(yearly)
     assert labels[0] == "2006" and "2022" in labels
 

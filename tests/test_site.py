@@ -92,7 +92,7 @@ def test_municipality_page_sentence_has_real_figures_and_direction(site: Path) -
     )
     # The fixture's areas table lists Kuopio alone in North Savo: an area covering exactly
     # the same municipalities is left out of the comparison (areas_view.related).
-    kuopio = read(site, "en/kunta/297-kuopio/index.html").split('id="families-families"')[1]
+    kuopio = read(site, "en/kunta/297-kuopio/index.html").split('id="families"')[1]
     assert '<li class="k0">Kuopio</li><li class="k1">Whole country</li></ul>' in kuopio
     assert '<p class="subtitle">2006–2022</p>' in kuopio
     assert "Average family size (Kuopio, 2022): " in en and "unchanged from the previous" in en
@@ -107,7 +107,7 @@ def test_headline_figures_show_value_period_changes_and_rank(site: Path) -> None
 
 def test_missing_rows_are_said_in_words_never_a_blank_chart(site: Path) -> None:
     html = read(site, "en/kunta/297-kuopio/index.html")
-    block = html.split('id="population-population"')[1].split("</article>")[0]
+    block = html.split('id="population"')[1].split("</article>")[0]
     assert "Population (Kuopio): no data, not fetched for this municipality." in block
     assert "data-spec" not in block and "<table" not in block
     assert not (site / "data/kunta/297/297-kuopio-population.csv").exists()
@@ -144,9 +144,9 @@ def test_chart_csv_matches_table_and_names_source_and_licence(site: Path) -> Non
     assert helsinki_2022["source"] == "Lähde: Tilastokeskus, perheet"  # no public address here
     assert helsinki_2022["licence"] == "CC-BY-4.0"
     html = read(site, "fi/kunta/091-helsinki/index.html")
-    table = html.split('id="families-families"')[1].split("</table>")[0]
+    table = html.split('id="families"')[1].split("</table>")[0]
     assert f"<th>2022<td>161{NBSP}417<td>" in table  # optional end tags left out
-    block = html.split('id="families-families"')[1].split("</article>")[0]
+    block = html.split('id="families"')[1].split("</article>")[0]
     assert 'href="../../../data/kunta/091/091-helsinki-families.csv"' in block  # its dataset's
     assert '<svg class="chart-svg"' in block  # drawn at build time, no script needed
 

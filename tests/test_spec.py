@@ -112,3 +112,20 @@ def test_indicator_ids_are_unique_across_datasets(tmp_path: Path) -> None:
         "datasets/population.yaml: indicator id 'population' is already used in "
         "datasets/families.yaml; indicator ids must be unique" in str(caught.value)
     )
+
+
+def test_an_indicator_id_may_not_be_a_section_id_of_the_pages(tmp_path: Path) -> None:
+    """An indicator id is also its chart's anchor on a page (`#families`): "downloads" would
+    be the anchor of the page's downloads section too."""
+    text = (REPO / "datasets" / "families.yaml").read_text("utf-8")
+    (tmp_path / "families.yaml").write_text(
+        text.replace("id: families_with_children", "id: downloads").replace(
+            "[families, families_with_children]", "[families, downloads]"
+        ),
+        "utf-8",
+    )
+    with pytest.raises(SpecError) as caught:
+        load_dataset_specs(tmp_path)
+    assert "indicator id 'downloads' is the id of a section of the site's pages" in str(
+        caught.value
+    )

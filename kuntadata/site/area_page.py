@@ -21,6 +21,7 @@ from .i18n import N_, gettext_for
 from .municipality import FIRST_CARD, THEME_TITLES, chart_block, headline
 from .package_data import Dataset, Indicator, latest_values, rank_positions
 from .pages import member_tables
+from .share import embed_help
 
 LEVEL_NAMES = {
     "region": N_("Region"),
@@ -129,7 +130,7 @@ def _headline(site: Site, dataset: Dataset, indicator: Indicator, code: str, lan
     same_period = at >= 0 and series.periods[at] == ranks["period"]  # type: ignore[union-attr]
     item["rank"] = _rank_text(site, dataset, indicator, code, lang) if same_period else ""
     item["derived"] = derived_words(lang) if at >= 0 and series.is_derived(at) else ""  # type: ignore[union-attr]
-    item["href"] = f"#{dataset.id}-{indicator.id}"
+    item["href"] = f"#{indicator.id}"
     return item
 
 
@@ -193,6 +194,9 @@ def area_page(site: Site, code: str, lang: str) -> dict[str, Any]:
             block, _csv = chart_block(site, dataset, indicator, code, lang, root,
                                       compare=compare, csv_path=csv_path,
                                       position=position)  # fmt: skip
+            # the definition is on the indicator page the title links to (said once above
+            # the charts): ~150 bytes a chart on each of ~330 area pages
+            block["definition"] = block["metadata_href"] = ""
             charts.setdefault(dataset.theme, []).append(block)
     headlines.sort(key=lambda item: item["key"] != FIRST_CARD)  # stable: the rest keep order
     themes = theme_sections(site, THEME_TITLES, charts, lang)
@@ -222,6 +226,7 @@ def area_page(site: Site, code: str, lang: str) -> dict[str, Any]:
         "tables": member_tables(site, code, members, lang, root),
         "csv_href": root + csv_path,
         "csv_name": csv_path.rsplit("/", 1)[-1],
+        "embed": embed_help(themes),
         "package_href": root + "data/kuntadata-package.zip",
         "derived_note": _("Where the source publishes no figure for this area, a count is "
                           "computed from the member municipalities' figures, only when every "

@@ -47,6 +47,7 @@ from .finance_gauge import finance_law
 from .fork import check_fork
 from .freshness import date_sentence, source_notes, statuses
 from .i18n import translations
+from .maps import map_shapes
 from .meta import sitemap
 from .municipality import municipality_page
 from .package_data import load_package, pick
@@ -329,12 +330,16 @@ def _indicator(site, writer, env, dataset, indicator, lang, cards) -> None:
 
 
 def _indicator_csvs(site: Site, writer: _Writer) -> None:
-    """data/indikaattori/: each indicator's ranking CSV, shared by every language. One task
+    """data/indikaattori/: each indicator's ranking CSV, shared by every language, and
+    data/kunnat.svg, the shapes of the indicator maps. One task
     writes them all, so whichever process takes it writes each file once (the page tasks
     are per language and only link to it)."""
     for dataset in site.package.datasets:
         for indicator in dataset.charted:
             writer.write(*indicator_csv(site, dataset, indicator))
+    shapes = map_shapes(site)  # the indicator maps' municipalities, also language-neutral
+    if shapes:
+        writer.write(*shapes)
 
 
 def _compare_json(site: Site, writer: _Writer) -> None:

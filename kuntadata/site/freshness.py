@@ -105,12 +105,12 @@ def stale_sentence(status: DatasetStatus, lang: str) -> str:
 
 
 def source_notes(site: Any, lang: str, by_dataset: dict[str, DatasetStatus]) -> dict[str, str]:
-    """Chart id (`dataset-indicator`) → the date sentence shown under that chart."""
+    """Chart id (the indicator id) → the date sentence shown under that chart."""
     notes: dict[str, str] = {}
     for dataset in site.package.datasets:
         sentence = date_sentence(by_dataset.get(dataset.id), lang)
         for indicator in dataset.indicators:
-            notes[f"{dataset.id}-{indicator.id}"] = sentence
+            notes[indicator.id] = sentence
     return notes
 
 

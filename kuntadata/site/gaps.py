@@ -70,7 +70,7 @@ def data_gaps(site: Site, code: str, lang: str) -> dict[str, Any]:
                 found[kind].append({
                     "title": pick(indicator.title, lang),
                     "dataset": dataset.text("title", lang),
-                    "href": f"#{dataset.id}-{indicator.id}" if charted else "",
+                    "href": f"#{indicator.id}" if charted else "",
                     "reasons": reasons,
                 })  # fmt: skip
                 with_gaps.add((dataset.id, indicator.id))

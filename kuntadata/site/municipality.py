@@ -130,7 +130,8 @@ def chart_block(
     series = {a: dataset.series.get((indicator.id, a)) for a in area_codes}
     own = series[code]
     block: dict[str, Any] = {
-        "id": f"{dataset.id}-{indicator.id}",
+        # the chart's anchor: the indicator id, unique across datasets (spec.py)
+        "id": indicator.id,
         "dataset": dataset.id,  # its first chart on the page holds the dataset's full source
         "title": title,
         "unit": unit,
@@ -152,7 +153,6 @@ def chart_block(
         "period": "",
         "chart": None,
         "csv_href": "",
-        "csv_name": "",
         "table": None,
         "card_href": "",  # its social card image, when it has one (share.py)
     }
@@ -177,7 +177,6 @@ def chart_block(
     csv_path = csv_path or municipality_csv_path(site, code, dataset.id)
     notes = status_symbols(series)
     block["csv_href"] = root + csv_path
-    block["csv_name"] = csv_path.rsplit("/", 1)[-1]
     block["table"] = _table(indicator, names, series, area_codes, periods, lang, title, _)
     block["notes"] = [
         {"symbol": s, "meaning": symbol_meaning(site, s, lang)} for s in sorted(notes)
@@ -305,7 +304,7 @@ def municipality_page(site: Site, code: str, lang: str) -> tuple[dict, list[str]
     for dataset in site.package.datasets:
         if dataset.key_figure is not None:
             item = headline(site, dataset, dataset.key_figure, code, lang)
-            item["href"] = f"#{dataset.id}-{dataset.key_figure.id}"
+            item["href"] = f"#{dataset.key_figure.id}"
             if item["has_value"]:  # a card says a figure; a missing one is told in its chart
                 headlines.append(item)
         for indicator in dataset.charted:

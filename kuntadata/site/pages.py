@@ -191,7 +191,7 @@ def indicator_page(site: Site, dataset: Dataset, indicator: Indicator, lang: str
             "responsible_href": root + site.section_path(lang, "about") + "#responsibility",
         },
         "map": indicator_map(
-            site, indicator, lang, title, fmt.period_label(period, lang), map_values
+            site, indicator, lang, title, fmt.period_label(period, lang), map_values, root
         ),
         "rows": rows,
         "comparison": comparison,

@@ -77,9 +77,7 @@ def add_municipality_cards(
     Each carded chart's block gets `card_href` (its share line links the image)."""
     every = site.config.social_cards == "every_chart"
     page = context["page"]
-    indicators = {
-        f"{d.id}-{i.id}": (d, i) for d in site.package.datasets for i in d.charted
-    }  # fmt: skip
+    indicators = {i.id: (d, i) for d in site.package.datasets for i in d.charted}
     for theme in context["themes"]:
         for block in theme["charts"]:
             if not block["has_chart"] or (page["og_image"] and not every):
