@@ -410,6 +410,28 @@ def test_full_card_page_passes_axe(card_server: str, watched: Watched) -> None:
     assert violations == [], results.generate_report()
 
 
+def test_finance_gauge_tables_scroll_from_the_keyboard_on_a_phone(
+    card_server: str, watched: Watched
+) -> None:
+    """At 390 px the gauge's tables are wider than the screen: each scrolls in a box the
+    keyboard reaches, named by its table's caption (axe found 6 boxes it could not reach)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = watched.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(card_server + "fi/kunta/507-mantyharju/")
+    boxes = page.locator("#finance-gauge .table-wrap")
+    assert boxes.count() >= 2
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert results.violations_count == 0, results.generate_report()
+    first = boxes.first
+    first.focus()
+    playwright_api.expect(first).to_be_focused()
+    playwright_api.expect(first).to_have_accessible_name(
+        "Tarvittavat tiedot ja niiden tila tässä aineistossa"
+    )
+
+
 @pytest.fixture(scope="module")
 def turnout_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """tests/test_gaps_and_maps.py's site: the real 2021 turnout, Åland without figures."""
