@@ -97,15 +97,20 @@ def test_site_config_problems_and_env_override(tmp_path: Path, monkeypatch) -> N
     assert config.source_url("statfin") == "http://127.0.0.1:9/PxWeb/api/v1"
 
 
-def test_indicator_ids_are_unique_across_datasets(tmp_path: Path) -> None:
-    shutil.copy(REPO / "datasets" / "population.yaml", tmp_path / "population.yaml")
+def families_renaming(tmp_path: Path, new_id: str) -> None:
+    """datasets/families.yaml in `tmp_path` with its second indicator renamed `new_id`."""
     text = (REPO / "datasets" / "families.yaml").read_text("utf-8")
     (tmp_path / "families.yaml").write_text(
-        text.replace("id: families_with_children", "id: population").replace(
-            "[families, families_with_children]", "[families, population]"
+        text.replace("id: families_with_children", f"id: {new_id}").replace(
+            "[families, families_with_children]", f"[families, {new_id}]"
         ),
         "utf-8",
     )
+
+
+def test_indicator_ids_are_unique_across_datasets(tmp_path: Path) -> None:
+    shutil.copy(REPO / "datasets" / "population.yaml", tmp_path / "population.yaml")
+    families_renaming(tmp_path, "population")
     with pytest.raises(SpecError) as caught:
         load_dataset_specs(tmp_path)
     assert (
@@ -117,13 +122,7 @@ def test_indicator_ids_are_unique_across_datasets(tmp_path: Path) -> None:
 def test_an_indicator_id_may_not_be_a_section_id_of_the_pages(tmp_path: Path) -> None:
     """An indicator id is also its chart's anchor on a page (`#families`): "downloads" would
     be the anchor of the page's downloads section too."""
-    text = (REPO / "datasets" / "families.yaml").read_text("utf-8")
-    (tmp_path / "families.yaml").write_text(
-        text.replace("id: families_with_children", "id: downloads").replace(
-            "[families, families_with_children]", "[families, downloads]"
-        ),
-        "utf-8",
-    )
+    families_renaming(tmp_path, "downloads")
     with pytest.raises(SpecError) as caught:
         load_dataset_specs(tmp_path)
     assert "indicator id 'downloads' is the id of a section of the site's pages" in str(
