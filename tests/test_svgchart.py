@@ -67,6 +67,23 @@ def texts(root: ET.Element, group_class: str) -> list[str]:
             for t in g.iter("text")]  # fmt: skip
 
 
+def lines_of(root: ET.Element) -> list[list[tuple[int, int]]]:
+    """Each drawn line (`<path class="s0…">`, "M15 100l61 3 60-1…") as its absolute points."""
+    drawn = []
+    for path in root.iter("path"):
+        if not (path.get("class") or "").startswith("s"):
+            continue
+        head, _l, steps = path.get("d", "").partition("l")
+        x, y = (int(v) for v in head[1:].split())
+        numbers = [int(v) for v in re.findall(r"-?\d+", steps)]
+        points = [(x, y)]
+        for dx, dy in zip(numbers[::2], numbers[1::2], strict=True):
+            x, y = x + dx, y + dy
+            points.append((x, y))
+        drawn.append(points)
+    return drawn
+
+
 def points_of(root: ET.Element, number: int) -> list[float]:
     """x positions (% of the width) of the points of line `number`, left to right."""
     group = next(g for g in root.iter("g") if g.get("class") == f"p{number}")
@@ -97,9 +114,9 @@ def test_time_axis_keeps_the_gap_between_2019_and_2023() -> None:
     root = parse(svg)
     x2019, x2023, x2024 = points_of(root, 0)
     assert (x2023 - x2019) == pytest.approx(4 * (x2024 - x2023), abs=0.2)
-    polylines = [p for p in root.iter("polyline")]
-    assert len(polylines) == 1  # 2023–2024 only; 2019 stands alone as a point
-    assert len(polylines[0].get("points", "").split()) == 2
+    lines = lines_of(root)
+    assert len(lines) == 1  # 2023–2024 only; 2019 stands alone as a point
+    assert len(lines[0]) == 2
 
 
 def test_a_missing_value_breaks_the_line() -> None:
@@ -107,7 +124,7 @@ def test_a_missing_value_breaks_the_line() -> None:
     values[5] = None  # a year published as ".." is a gap, not a straight line across it
     svg = line_chart(YEARS, [Line("Helsinki", tuple(values))], lang="en", y_title="families",
                      labelledby="s")  # fmt: skip
-    assert len(list(parse(svg).iter("polyline"))) == 2
+    assert len(lines_of(parse(svg))) == 2
 
 
 @pytest.mark.parametrize("lang, june", [("fi", "kesäkuu"), ("sv", "juni"), ("en", "June")])
@@ -122,7 +139,7 @@ def test_month_axis_names_months_in_the_page_language(lang: str, june: str) -> N
     x_june, x_december, x_may, x_next_june = points_of(root, 0)
     assert x_december - x_june == pytest.approx((x_next_june - x_june) / 2, abs=0.1)
     assert x_next_june - x_may == pytest.approx((x_next_june - x_june) / 12, abs=0.1)
-    assert len(list(root.iter("polyline"))) == 1  # May–June 2026; the other months stand alone
+    assert len(lines_of(root)) == 1  # May–June 2026; the other months stand alone
 
 
 def test_time_labels_fit_a_phone_and_add_more_on_a_desktop() -> None:
@@ -149,8 +166,9 @@ def test_an_index_chart_says_it_is_an_index() -> None:
     assert view["note"].startswith("Kunkin alueen luku 2006 = 100.")
     assert "Helsinki" in str(view["legend"]) and "Koko maa" in str(view["legend"])
     # Helsinki's last point: 161 417 / 143 650 = 112.4 → above the country's 99.9
-    helsinki, country = (list(root.iter("polyline"))[i].get("points") for i in (0, 1))
-    assert float(helsinki.split()[-1].split(",")[1]) < float(country.split()[-1].split(",")[1])
+    helsinki, country = lines_of(root)[:2]
+    assert helsinki[-1][1] < country[-1][1]  # higher up: a smaller y
+    assert helsinki[0] == country[0]  # both start at 100 in 2006
 
 
 def test_index_base_is_the_first_period_shared_by_most_areas() -> None:
@@ -176,7 +194,7 @@ def test_a_rate_is_compared_on_one_axis_from_zero() -> None:
     )  # fmt: skip
     assert view is not None and view["kind"] == "values"
     root = parse(str(view["svg"]))
-    assert texts(root, "y")[0] == "0" and len(list(root.iter("polyline"))) == 2
+    assert texts(root, "y")[0] == "0" and len(lines_of(root)) == 2
 
 
 def test_a_single_period_is_a_figure_or_bars_never_a_line() -> None:
@@ -198,7 +216,7 @@ def test_a_single_period_is_a_figure_or_bars_never_a_line() -> None:
     )  # fmt: skip
     assert shares is not None and shares["kind"] == "bars"
     root = parse(str(shares["svg"]))
-    assert not list(root.iter("polyline"))
+    assert not lines_of(root)
     shown = [t.text for t in root.iter("text")]
     assert shown[1:] == ["Helsinki", "13,9", "Uusimaa", "15,2", "Koko maa", "14,3"]
     widths = [float(r.get("width", "").rstrip("%")) for r in root.iter("rect")]
@@ -299,3 +317,20 @@ def test_bar_colours_are_in_site_css_and_only_the_municipality_is_marked() -> No
 def test_point_styles_in_site_css_match_the_line_styles() -> None:
     """The points carry only a class (`p0`…): site.css paints them as svgchart says."""
     assert marker_css() in SITE_CSS.read_text(encoding="utf-8")
+
+
+def test_a_line_is_a_relative_path_whose_steps_add_up_to_its_points() -> None:
+    """Helsinki's families 2006–2022 (real 12c1 values): the path's steps, added from its
+    first point, land on each year's x and y as the markers at both ends say."""
+    svg = line_chart(YEARS, [Line("Helsinki", HELSINKI_FAMILIES)], lang="fi",
+                     y_title="perhettä", labelledby="s")  # fmt: skip
+    root = parse(svg)
+    (line,) = lines_of(root)
+    assert len(line) == len(YEARS)
+    path = next(p for p in root.iter("path") if p.get("class") == "s0")
+    assert path.get("d").startswith(f"M{line[0][0]} {line[0][1]}l") and "," not in path.get("d")
+    ends = [c for g in root.iter("g") if g.get("class") == "p0" for c in g]
+    assert [int(c.get("cy")) for c in ends] == [line[0][1], line[-1][1]]
+    assert [float(c.get("cx").rstrip("%")) * 10 for c in ends] == pytest.approx(
+        [line[0][0], line[-1][0]], abs=0.6
+    )
