@@ -275,12 +275,13 @@ def _table(indicator, names, series, area_codes, periods, lang, title, _) -> dic
 
 
 def source_captions(themes: list[dict[str, Any]]) -> dict[str, str]:
-    """Each charted dataset's full source caption (its first drawn chart's), which the
-    page's list of sources links to."""
+    """Each charted dataset's full source caption, which the page's list of sources links
+    to: the block that writes it is the drawn one without a `source_id` (card._link_blocks
+    decides which)."""
     captions: dict[str, str] = {}
     for theme in themes:
         for chart in theme["charts"]:
-            if chart.get("has_chart"):
+            if chart.get("has_chart") and not chart["source_id"]:
                 captions.setdefault(chart["dataset"], chart["id"] + "-source")
     return captions
 

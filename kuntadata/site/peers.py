@@ -187,9 +187,8 @@ def ranks_hint(site: Site, code: str, lang: str) -> str:
     text = _("Positions count the municipalities that have a figure for the period.")
     if code in index.size_class:
         size = index.size_class[code]
-        count = sum(1 for c in index.size_class.values() if c == size)
         text += " " + _("Of similar size: the {count} municipalities with {size_class}.").format(
-            count=count, size_class=size_class_label(size, lang)
+            count=len(index.members[size]), size_class=size_class_label(size, lang)
         )
     return text
 
