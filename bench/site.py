@@ -4,7 +4,7 @@
     python bench/site.py --runs 5             # more runs (the machine may be shared: medians)
     python bench/site.py --package DIR        # any package directory
     python bench/site.py --make-package       # build one first from the real 12c1 PX file
-    python bench/site.py --project            # also project "every dataset" (see below)
+    python bench/site.py --project            # also measure "every dataset" (see below)
     python bench/site.py --xlsx-writers       # openpyxl vs XlsxWriter on every workbook
 
 Each run is the whole process a user waits for: `python build.py --root TMP site` in a fresh
@@ -16,16 +16,13 @@ cache (`.cache/cards/` of the temporary project: every card drawn, "cold"); the 
 take every card from it ("warm"), as a rebuild with unchanged data does. Targets with every
 dataset: `_site` ≤ 250 MB, ≤ 15,000 files (GitHub Pages: 1 GB), ≤ 15 s on 2 cores.
 
-`--project` estimates the site with every dataset of `datasets/*.yaml` without inventing a
-single figure: it builds the site from subsets of the real package (whole datasets left
-out), fits bytes, files and seconds = fixed + per chart × charts + per dataset × datasets by
-least squares, and extrapolates to the charts and datasets the specs declare (a pending
-spec counts its declared chart indicators; the site may split a dimension into more, so the
-chart count is a floor). `--charts N --datasets M` also projects to that count (issue 11
-named "about 49 charts" when the specs declared fewer than today's 77). Six subsets, each
-built cold and `--warm-runs` times warm (the least warm CPU is fitted); each projection
-prints the range of the fits that leave one subset out, because extrapolating from 13 to
-~30 datasets turns a 10 % wobble of one subset into seconds.
+`--project` measures the site with every dataset of `datasets/*.yaml` instead of guessing
+it: each pending spec is packaged with its own ids, titles, chart indicators and number of
+periods, and real values borrowed from a packaged series (`every_dataset_package`), and that
+site is built and measured like the real one, once cold and `--warm-runs` times warm. The
+borrowed package lives in a temporary folder and is never published. (An earlier version
+fitted fixed + per chart + per dataset on subsets of the package and extrapolated from 13 to
+~30 datasets; its spread was wide and its time estimate moved by a third between runs.)
 """
 
 from __future__ import annotations
@@ -144,37 +141,107 @@ def chart_counts(package: Path) -> tuple[int, int]:
     return sum(len(d.charted) for d in data.datasets), len(data.datasets)
 
 
-def spec_counts(package: Path) -> tuple[int, int]:
-    """Charts and datasets with every spec of datasets/*.yaml: the packaged datasets as the
-    site charts them, plus each pending spec's declared chart indicators."""
+VALUE_DONOR = "families"  # the longest real series here (17 years, three area levels)
+META_DONOR = {"sotkanet": "elderly_population", "statfin": "families"}  # definitions, producer…
+
+
+def every_dataset_package(package: Path, target: Path) -> list[str]:
+    """`package` with every pending spec of `datasets/*.yaml` packaged, as the site will be
+    once each is fetched, so "with every dataset" can be built and measured instead of
+    extrapolated. Returns a line per added dataset.
+
+    Each pending spec gets its own id, theme, titles, units and chart indicators, as many
+    periods as its query asks for (the last 5 for `top: 5`, 2010–2025 for `from: 2010`;
+    "all" and unknown ones as many as the donor has), the real values of the donor series
+    (families, cycled over its indicators and cut to those periods) and the definition,
+    producer and source notes of a real dataset of its kind. Nothing of it is published: it
+    lives in a temporary folder and only its size and build time are measured."""
     import yaml
 
-    charts, datasets = chart_counts(package)
-    packaged = {r["name"] for r in json.loads((package / "datapackage.json").read_text("utf-8"))
-                .get("resources", [])}  # fmt: skip
-    for path in sorted((REPO / "datasets").glob("*.yaml")):
-        if path.stem in packaged:
-            continue
-        spec = yaml.safe_load(path.read_text("utf-8")) or {}
-        ids = [i.get("id") for i in spec.get("indicators") or []]
-        wanted = (spec.get("chart") or {}).get("indicators") or ids
-        charts += len([i for i in ids if i in wanted])
-        datasets += 1
-    return charts, datasets
-
-
-def subset_package(package: Path, keep: list[str], target: Path) -> Path:
-    """`package` with only the dataset resources named in `keep` (files symlinked)."""
     target.mkdir(parents=True)
     descriptor = json.loads((package / "datapackage.json").read_text("utf-8"))
-    descriptor["resources"] = [
-        r for r in descriptor["resources"] if "x-kuntadata" not in r or r["name"] in keep
-    ]
+    resources = {r["name"]: r for r in descriptor["resources"] if "x-kuntadata" in r}
+    donor = resources[VALUE_DONOR]
+    donor_rows = _csv_rows(package / donor["path"])
+    donor_ids = donor["x-kuntadata"]["chart"]["indicators"]
+    donor_periods = sorted({row["period"] for row in donor_rows})
+    added = []
+    for pending in descriptor.get("x-pending") or []:
+        spec = yaml.safe_load((REPO / "datasets" / f"{pending['dataset']}.yaml").read_text("utf-8"))
+        periods = donor_periods[-_period_count(spec, len(donor_periods)) :]
+        ids = [i["id"] for i in spec["indicators"]]
+        charted = (spec.get("chart") or {}).get("indicators") or ids
+        meta_donor = resources[META_DONOR.get(pending["source_kind"], VALUE_DONOR)]
+        resource = _pending_resource(pending, spec, meta_donor, charted, periods)
+        rows = [
+            {**row, "indicator": new}
+            for number, new in enumerate(ids)
+            for row in donor_rows
+            if row["indicator"] == donor_ids[number % len(donor_ids)] and row["period"] in periods
+        ]
+        _write_csv_rows(target / resource["path"], rows)
+        descriptor["resources"].append(resource)
+        added.append(f"{pending['dataset']} ({len([i for i in ids if i in charted])} charts, "
+                     f"{len(periods)} periods)")  # fmt: skip
+    descriptor["x-pending"] = []
     for path in package.iterdir():
         if path.is_file() and path.name != "datapackage.json":
             (target / path.name).symlink_to(path.resolve())
     (target / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), "utf-8")
-    return target
+    return added
+
+
+def _period_count(spec: dict[str, Any], most: int) -> int:
+    """How many yearly periods the spec's query asks for (`top: N`, `from: YYYY`)."""
+    source = spec.get("source") or {}
+    asked = source.get("years") or source.get("time")
+    if isinstance(asked, dict) and "top" in asked:
+        return min(int(asked["top"]), most)
+    if isinstance(asked, dict) and "from" in asked:
+        return min(2025 - int(asked["from"]) + 1, most)
+    return most
+
+
+def _pending_resource(
+    pending: dict[str, Any], spec: dict[str, Any], meta_donor: dict[str, Any],
+    charted: list[str], periods: list[str],
+) -> dict[str, Any]:  # fmt: skip
+    name = pending["dataset"]
+    resource = json.loads(json.dumps(meta_donor))
+    resource.update(name=name, path=f"{name}.csv")
+    resource.pop("bytes", None)
+    resource.pop("hash", None)
+    meta = resource["x-kuntadata"]
+    borrowed = meta["indicators"][0]
+    meta["indicators"] = [
+        {**borrowed, "id": i["id"], "title": i["title"], "unit": i.get("unit") or borrowed["unit"],
+         "responsible": i.get("responsible") or "other", "additive": i.get("additive", True),
+         "decimals": int(i.get("decimals") or 0)}
+        for i in spec["indicators"]
+    ]  # fmt: skip
+    meta.update(dataset=name, theme=pending["theme"], title=pending["title"], dimensions=[],
+                periods=periods, chart={"type": "line" if len(periods) > 1 else "bar",
+                                        "indicators": charted})  # fmt: skip
+    for field in resource["schema"]["fields"]:
+        if field["name"] == "indicator":
+            field["constraints"] = {"enum": [i["id"] for i in spec["indicators"]]}
+    return resource
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def _write_csv_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def measure(
@@ -233,118 +300,24 @@ def startup_seconds() -> float:
     return time.perf_counter() - started
 
 
-def project(
-    package: Path, work: Path, charts: int | None, datasets: int | None, warm_runs: int = 2
-) -> None:
-    """Fit fixed + per chart + per dataset on subsets of the real package, kind by kind;
-    extrapolate to every dataset the specs declare and, with --charts/--datasets, to that
-    count too.
-
-    The subsets are chosen so that charts and datasets do not grow together (the datasets
-    with the most charts, those with one chart, all of them, all but the richest, two
-    mixes); otherwise the two costs cannot be told apart. Each subset is built once cold and
-    `warm_runs` times warm; the fit takes the least warm CPU (on a shared machine the extra
-    over the least is other work). The spread of the projection is printed as the range of
-    the fits that leave one subset out: the extrapolation to ~30 datasets magnifies a 10 %
-    wobble of one subset into seconds.
-    """
-    import numpy as np
-
-    from kuntadata.site.package_data import load_package
-
-    data_charts = {d.id: len(d.charted) for d in load_package(package).datasets}
-    ids = sorted(data_charts, key=lambda i: (-data_charts[i], i))
-    rich = ids[: max(2, len(ids) // 4)]
-    lean = [i for i in ids if data_charts[i] <= 1] or ids[-3:]
-    subsets = {
-        "all": ids, "most charts": rich, "one chart": lean, "mix": ids[::2],
-        "other mix": ids[1::2], "all but most": [i for i in ids if i not in rich],
-    }  # fmt: skip
-    rows, measured = [], []
-    print(f"\nsubsets of the real package (whole datasets left out; a cold and {warm_runs} warm "
-          "runs each):")  # fmt: skip
-    for name, keep in subsets.items():
-        slug = name.replace(" ", "-")
-        part = subset_package(package, keep, work / f"package-{slug}")
-        n_charts, n_datasets = chart_counts(part)
-        # the first run draws every social card (cold); the others take them from the cache
-        # as the daily publish does (its workflow keeps .cache/cards): the warm runs are fitted
-        times, cpus, _last, figures = measure(part, work / f"subset-{slug}", 1 + warm_runs)
-        rows.append([1.0, n_charts, n_datasets])
-        measured.append((figures, min(cpus[1:])))
-        size, count = figures["bytes"] / 1e6, figures["files"]
-        print(f"  {name:12} {n_datasets:3} datasets {n_charts:4} charts: {size:7.1f} MB "
-              f"{count:7,} files  warm CPU {', '.join(f'{c:.2f}' for c in cpus[1:])} s, wall "
-              f"{min(times[1:]):.2f} s (cold {cpus[0]:.2f} s CPU)")  # fmt: skip
-    design = np.array(rows)
-    start = startup_seconds()
-    spec_point = spec_counts(package)
-    points = [spec_point]
-    if charts or datasets:
-        points.append((charts or spec_point[0], datasets or spec_point[1]))
-    for point_charts, point_datasets in points:
-        _print_projection(design, measured, point_charts, point_datasets, start,
-                          from_specs=(point_charts, point_datasets) == spec_point)  # fmt: skip
-
-
-def _print_projection(
-    design: Any, measured: list, charts: int, datasets: int, start: float, from_specs: bool
-) -> None:
-    import numpy as np
-
-    point = np.array([1.0, charts, datasets])
-
-    def fit(values: list[float], rows: Any = None) -> tuple[Any, float]:
-        rows = np.arange(len(values)) if rows is None else rows
-        coefficients, *_ = np.linalg.lstsq(design[rows], np.array(values, dtype=float)[rows],
-                                           rcond=None)  # fmt: skip
-        return coefficients, float(point @ coefficients)
-
-    def spread(values: list[float]) -> tuple[float, float]:
-        """The projection of each fit that leaves one subset out: its lowest and highest."""
-        every = range(len(values))
-        results = [fit(values, np.array([i for i in every if i != out]))[1] for out in every]
-        return min(results), max(results)
-
-    where = "from datasets/*.yaml" if from_specs else "from --charts/--datasets"
-    print(f"\nevery dataset: {datasets} datasets, {charts} charts per municipality page ({where})")
-    print("  (a floor: the site may split a dimension into more charts). Fitted fixed + per "
-          "chart + per dataset, by kind:")  # fmt: skip
-    kinds = sorted({k for figures, _cpu in measured for k in figures["by_kind"]})
-    total_size = total_files = 0.0
-    sizes = [0.0] * len(measured)
-    for kind in kinds:
-        values = [figures["by_kind"].get(kind, 0) for figures, _cpu in measured]
-        sizes = [a + b for a, b in zip(sizes, values, strict=True)]
-        (fixed, per_chart, per_dataset), size = fit(values)
-        _coefficients, files = fit(
-            [figures["files_by_kind"].get(kind, 0) for figures, _cpu in measured]
-        )
-        total_size += size
-        total_files += files
-        print(f"  {kind:26} {size / 1e6:8.1f} MB {files:8,.0f} files   "
-              f"(MB: {fixed / 1e6:.1f} + {per_chart / 1e6:.2f}/chart + "
-              f"{per_dataset / 1e6:.2f}/dataset)")  # fmt: skip
-    cpus = [c for _figures, c in measured]
-    (fixed, per_chart, per_dataset), cpu = fit(cpus)
-    low_size, high_size = spread(sizes)
-    low_cpu, high_cpu = spread(cpus)
-
-    def wall(cpu_seconds: float) -> float:
-        return start + max(cpu_seconds - start, 0.0) / 2
-
+def project(package: Path, work: Path, warm_runs: int = 2) -> None:
+    """Build and measure the site with every dataset the specs declare
+    (`every_dataset_package`), once cold and `warm_runs` times warm, as a rebuild of the
+    daily publish is."""
+    part = work / "every-dataset"
+    added = every_dataset_package(package, part)
+    charts, datasets = chart_counts(part)
+    print(f"\nevery dataset: {datasets} datasets, {charts} charts per municipality page "
+          f"({len(added)} pending specs packaged with borrowed real values):")  # fmt: skip
+    print(f"  {'; '.join(added)}")
+    times, cpus, last, figures = measure(part, work / "site-every-dataset", 1 + warm_runs)
+    print_site(times, cpus, last, figures)
     verdict = {True: "ok", False: "OVER"}
-    print(f"  _site          {total_size / 1e6:8.1f} MB  (leaving one subset out: "
-          f"{low_size / 1e6:.1f}–{high_size / 1e6:.1f}; target ≤ 250 MB: "
-          f"{verdict[total_size <= TARGETS['bytes']]}; GitHub Pages 1 GB)")  # fmt: skip
-    print(f"  files          {total_files:8,.0f}     (target ≤ 15,000: "
-          f"{verdict[total_files <= TARGETS['files']]})")  # fmt: skip
-    print(f"  CPU            {cpu:8.1f} s   ({fixed:.1f} + {per_chart:.3f}/chart + "
-          f"{per_dataset:.3f}/dataset, both processes; leaving one subset out: "
-          f"{low_cpu:.1f}–{high_cpu:.1f})")  # fmt: skip
-    print(f"  wall, 2 cores  {wall(cpu):8.1f} s   (start-up {start:.1f} s + the rest on two "
-          f"cores; leaving one subset out: {wall(low_cpu):.1f}–{wall(high_cpu):.1f}; target "
-          f"≤ 15 s: {verdict[wall(cpu) <= TARGETS['seconds']]})")  # fmt: skip
+    warm = statistics.median(times[1:]) if len(times) > 1 else times[0]
+    print(f"targets            _site {figures['bytes'] / 1e6:,.1f} MB ≤ 250 MB: "
+          f"{verdict[figures['bytes'] <= TARGETS['bytes']]}; {figures['files']:,} files ≤ "
+          f"15,000: {verdict[figures['files'] <= TARGETS['files']]}; warm {warm:.2f} s ≤ 15 s: "
+          f"{verdict[warm <= TARGETS['seconds']]} (cold {times[0]:.2f} s)")  # fmt: skip
 
 
 def xlsx_writers(package: Path) -> None:
@@ -429,11 +402,9 @@ def main() -> int:
         "--warm-runs",
         type=int,
         default=2,
-        help="--project: warm builds of each subset (the least CPU is fitted)",
+        help="--project: warm builds of each measured site",
     )
-    parser.add_argument("--project", action="store_true", help='project "every dataset"')
-    parser.add_argument("--charts", type=int, help="charts per page to project to")
-    parser.add_argument("--datasets", type=int, help="datasets to project to")
+    parser.add_argument("--project", action="store_true", help='measure "every dataset"')
     parser.add_argument(
         "--xlsx-writers",
         action="store_true",
@@ -457,7 +428,7 @@ def main() -> int:
         times, cpus, last, figures = measure(package, work / "site", args.runs)
         print_site(times, cpus, last, figures)
         if args.project:
-            project(package, work, args.charts, args.datasets, args.warm_runs)
+            project(package, work, args.warm_runs)
         if args.xlsx_writers:
             xlsx_writers(package)
     finally:
