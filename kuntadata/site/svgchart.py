@@ -220,8 +220,10 @@ def line_chart(
             if len(run) > 1:
                 drawn = [(round(x(months[i]) * 10), y(line.values[i])) for i in run]
                 paths.append(f'<path class="s{number % len(STYLES)}" d="{_line_path(drawn)}"/>')
-        shown = sum(len(run) for run in runs)
-        marked = [i for run in runs for i in (run if shown <= 12 else {run[0], run[-1]})]
+        # Each stretch of the line is marked where it starts and ends (a point alone is a
+        # stretch of one): the shapes tell the lines apart without colour, and a break in
+        # the line shows at its marked ends. A marker on every point cost ~20 KB a page.
+        marked = [i for run in runs for i in dict.fromkeys((run[0], run[-1]))]
         points.append(_markers(style, [(x(months[i]), y(line.values[i])) for i in marked],
                                f"p{number % len(STYLES)}"))  # fmt: skip
     # A nested SVG's width and height default to 100 % of the chart's: no attributes needed;
