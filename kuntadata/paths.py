@@ -48,5 +48,10 @@ class ProjectPaths:
         """Social card PNGs by content hash, kept between builds (git-ignored)."""
         return self.root / ".cache" / "cards"
 
+    @property
+    def workbooks(self) -> Path:
+        """Municipality workbooks by content hash, kept between builds (git-ignored)."""
+        return self.root / ".cache" / "workbooks"
+
 
 SCHEMAS_DIR = REPO_ROOT / "schemas"

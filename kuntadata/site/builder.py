@@ -34,6 +34,7 @@ from .area_page import area_codes_in_scope, area_csv, area_page
 from .catalog import CATALOG_PATH, catalog_jsonld
 from .compare import json_files
 from .compare_page import compare_page, text_files
+from .content_cache import ContentCache
 from .context import PACKAGE_ZIP, Site
 from .downloads import (
     LABELS_PATH,
@@ -233,10 +234,13 @@ def _language_environment(site: Site, paths: ProjectPaths, lang: str, by_dataset
 
 class _Downloads:
     """Per-municipality downloads, each helper prepared on first use in the process that
-    needs it (a forked worker that renders no municipality never splits the package)."""
+    needs it (a forked worker that renders no municipality never splits the package).
+    Workbooks come from `workbooks` (the cache of earlier builds) when their content is
+    unchanged."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, workbooks: ContentCache) -> None:
         self.site = site
+        self.workbooks = workbooks
         self._zips: MunicipalityZips | None = None
         self._csvs: MunicipalityCsvs | None = None
 
@@ -245,7 +249,7 @@ class _Downloads:
             self._zips, self._csvs = MunicipalityZips(self.site), MunicipalityCsvs(self.site)
         for path, text in self._csvs.files(code):
             writer.write(path, text)
-        writer.write(*municipality_workbook(self.site, code))
+        writer.write(*municipality_workbook(self.site, code, self.workbooks))
         writer.write(self.site.municipality_zip_path(code), self._zips.build(code))
 
 
@@ -271,7 +275,7 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
     cards = CardFiles(paths.cards, writer.write)
     changes = change_groups(site)
     envs = {lang: _language_environment(site, paths, lang, by_dataset) for lang in site.languages}
-    downloads = _Downloads(site)
+    downloads = _Downloads(site, ContentCache(paths.workbooks, ".xlsx"))
     tasks: list[Callable[[], None]] = []
     for lang in site.languages:
         for dataset in site.package.datasets:
@@ -303,8 +307,9 @@ def _render_all(site: Site, paths: ProjectPaths, writer: _Writer, say: Callable)
         pages, files, rendered = (int(n) for n in report.split())
         writer.pages += pages
         writer.files += files
-        cards.rendered += rendered
+        cards.cache.made += rendered
     cards.prune()  # after the tasks: every card this build used has just been touched
+    downloads.workbooks.prune()  # and every workbook
     return cards.rendered
 
 

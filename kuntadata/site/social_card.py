@@ -21,8 +21,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import time
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -30,13 +28,14 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from .content_cache import CACHE_DAYS, ContentCache
+
 WIDTH, HEIGHT = 1200, 630
 RENDERER_VERSION = "2"  # bump when the drawing changes: every card is then drawn again
 CARD_DIR = "cards"  # under _site/
 LICENCE = "CC BY 4.0"
 MARGIN = 60
 INK, MUTED, GRID, WHITE = "#1a1a1a", "#4d4d4d", "#c9d1d9", "#ffffff"
-CACHE_DAYS = 30  # a cached card unused this long is deleted: old data's cards do not pile up
 PALETTE_COLOURS = 8  # five flat colours and anti-aliased edges: ~10 kB files, text still smooth
 
 
@@ -189,37 +188,22 @@ class CardFiles:
     `rendered` counts cards drawn in this process (a warm build draws none)."""
 
     def __init__(self, cache_dir: Path, write: Any) -> None:
-        self.cache_dir = cache_dir
+        self.cache = ContentCache(cache_dir, ".png")
         self._write = write  # write(relative_path, bytes) into the site being built
         self._written: set[str] = set()
-        self.rendered = 0
+
+    @property
+    def rendered(self) -> int:
+        return self.cache.made
 
     def add(self, spec: CardSpec) -> str:
         """The card's path under the site root, written there on first use."""
         path = spec.path
         if path not in self._written:
-            self._write(path, self._png(spec))
+            self._write(path, self.cache.get(spec.key, lambda: render(spec)))
             self._written.add(path)
         return path
 
     def prune(self, days: int = CACHE_DAYS) -> int:
-        """Delete cached cards no build has used for `days` (each use touches its file);
-        returns how many. Called once every page is written."""
-        limit = time.time() - days * 86400
-        old = [p for p in self.cache_dir.glob("*.png") if p.stat().st_mtime < limit]
-        for path in old:
-            path.unlink(missing_ok=True)
-        return len(old)
-
-    def _png(self, spec: CardSpec) -> bytes:
-        cached = self.cache_dir / f"{spec.key}.png"
-        if cached.exists():
-            os.utime(cached)  # used now: kept by prune()
-            return cached.read_bytes()
-        data = render(spec)
-        self.rendered += 1
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-        partial.write_bytes(data)
-        os.replace(partial, cached)  # atomic: the other build process may write it too
-        return data
+        """Delete cached cards no build has used for `days`; returns how many."""
+        return self.cache.prune(days)

@@ -17,8 +17,9 @@ workbooks take 2.8 s of CPU (0.4 s preparing, 2.4 s writing) and 5.1 MB; one per
 language would be 924 files, about 8.3 s of CPU (some 4 s of a 15 s build on two cores,
 growing with every dataset) and 15 MB for the same figures. XlsxWriter writes them 3 times
 faster than openpyxl's write-only mode (2.35 s against 6.95 s of CPU; `python
-bench/site.py --xlsx-writers`), with fixed zip timestamps and the build date as creation
-date, so the files are reproducible.
+bench/site.py --xlsx-writers`), with fixed zip timestamps and the newest fetch of the data
+as creation date, so the same data gives the same file: a rebuild takes an unchanged
+workbook from `.cache/workbooks/` (content_cache.py) instead of writing it again.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import xlsxwriter
 
 from . import fmt
 from .aggregate import DERIVED_MARK, derived_words
+from .content_cache import ContentCache, content_key
 from .downloads import licence_of, municipality_dir, source_url
 from .gaps import symbol_meaning
 from .i18n import LANGUAGE_NAMES, N_, gettext_for
@@ -117,7 +119,7 @@ class Workbook:
     sheets: list[Sheet]
     sources: list[Source]
     sources_name: str
-    built_at: datetime
+    created: datetime  # the newest fetch of its data: the same data gives the same file
 
 
 def workbook_content(site: Any, code: str, lang: str) -> Workbook:
@@ -165,7 +167,9 @@ def workbook_content(site: Any, code: str, lang: str) -> Workbook:
         if any(row.derived[column] for sheet in sheets for row in sheet.rows):
             names[column] = f"{name} ({DERIVED_MARK} {derived_words(lang)})"
     title = f"{names[0]} – {pick(site.config.title, lang)}"
-    return Workbook(title, lang, names, sheets, sources, sources_sheet.name, site.built_at)
+    fetched = [s.fetched for s in sources if s.fetched]
+    created = max(fetched) if fetched else site.built_at.replace(tzinfo=None)
+    return Workbook(title, lang, names, sheets, sources, sources_sheet.name, created)
 
 
 def _by_period(series: Series | None) -> dict[str, tuple[float | None, str, bool]]:
@@ -241,8 +245,7 @@ def write_xlsx(book: Workbook) -> bytes:
     options = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                "strings_to_urls": False}  # fmt: skip
     workbook = xlsxwriter.Workbook(buffer, options)
-    workbook.set_properties({"title": book.title, "created": book.built_at.replace(tzinfo=None),
-                             "comments": "kuntadata"})  # fmt: skip
+    workbook.set_properties({"title": book.title, "created": book.created, "comments": "kuntadata"})
     header = workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
     missing = workbook.add_format({"italic": True, "font_color": "#595959"})
     numbers: dict[int, Any] = {}
@@ -301,7 +304,21 @@ def _header(worksheet: Any, columns: tuple[tuple[str, int], ...], style: Any) ->
     worksheet.freeze_panes(1, 0)
 
 
-def municipality_workbook(site: Any, code: str) -> tuple[str, bytes]:
-    """(path, bytes) of the municipality's workbook, in its own language."""
+WRITER_VERSION = "1"  # bump when write_xlsx writes the same content differently
+
+
+def workbook_key(book: Workbook) -> str:
+    """The workbook's name in the cache: its whole content (every figure, text and date, by
+    the dataclasses' repr) with the versions of this writer and of XlsxWriter."""
+    return content_key(WRITER_VERSION, xlsxwriter.__version__, repr(book))
+
+
+def municipality_workbook(
+    site: Any, code: str, cache: ContentCache | None = None
+) -> tuple[str, bytes]:
+    """(path, bytes) of the municipality's workbook, in its own language: from `cache` when
+    a build has written the same content before (writing it is most of its cost)."""
     book = workbook_content(site, code, workbook_language(site, code))
-    return workbook_path(site, code), write_xlsx(book)
+    if cache is None:
+        return workbook_path(site, code), write_xlsx(book)
+    return workbook_path(site, code), cache.get(workbook_key(book), lambda: write_xlsx(book))
