@@ -150,6 +150,12 @@ def test_a_rate_or_median_is_never_averaged(project: ProjectPaths) -> None:
         "Kunnallisveroprosentti (Uusimaa): ei saatavilla; osuutta, mediaania, indeksiä tai "
         "keskiarvoa ei voi laskea kuntien omista luvuista." in text
     )
+    # nothing to link, embed or rank: the block says why, and no empty share or rank line
+    html = (project.site / "fi/maakunta/01-uusimaa/index.html").read_text(encoding="utf-8")
+    block = re.search(r'<article class="indicator" id="municipal_tax_rate".*?</article>', html,
+                      re.S).group(0)  # fmt: skip
+    assert "<figure" not in block and 'class="share"' not in block
+    assert '<p class="position"></p>' not in block
     sub = page_text(project.site / "sv/seutukunta/011-helsingfors/index.html")
     assert (
         "(Helsingfors): inte tillgänglig; en andel, median, ett index eller medeltal kan inte "
