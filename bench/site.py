@@ -300,6 +300,52 @@ def startup_seconds() -> float:
     return time.perf_counter() - started
 
 
+SAVINGS = {  # what each choice would remove from the municipality and area pages
+    "data tables filled from the CSV by script (a ~150 B stub each)": (
+        re.compile(r'<details class="data-table">.*?</details>\n?', re.S), 150),
+    "Link/Embed lines built by script (~20 B kept for the embed target)": (
+        re.compile(r'<p class="share">.*?</p>\n?', re.S), 20),
+    "definitions only on the indicator pages": (
+        re.compile(r'<dl class="definition">.*?</dl>\n?', re.S), 0),
+}  # fmt: skip
+AREA_PAGES = ("kunta", "maakunta", "seutukunta", "hyvinvointialue")
+LEAN_CSV_DROPS = ("area_name_sv", "area_name_en", "source", "licence")
+
+
+def print_savings(site: Path) -> None:
+    """Bytes that each choice still open would save on `site`, measured on its files (none
+    of them is built: they are product decisions, see issue 11's note)."""
+    import csv
+
+    saved = Counter()
+    for path in site.glob("*/*/*/index.html"):
+        if path.parent.parent.name not in AREA_PAGES:
+            continue
+        html = path.read_text(encoding="utf-8")
+        for label, (pattern, kept) in SAVINGS.items():
+            saved[label] += sum(len(m.encode()) - kept for m in pattern.findall(html))
+    before = after = 0
+    for path in site.glob("data/kunta/*/*.csv"):
+        text = path.read_text(encoding="utf-8")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        before += len(text.encode())
+        if not rows:
+            after += len(text.encode())
+            continue
+        out = io.StringIO()
+        fields = [f for f in rows[0] if f not in LEAN_CSV_DROPS]
+        writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore",
+                                lineterminator="\n")  # fmt: skip
+        writer.writeheader()
+        writer.writerows(rows)
+        after += len(out.getvalue().encode())
+    saved["municipality CSVs without " + ", ".join(LEAN_CSV_DROPS)] = before - after
+    print("choices still open (bytes each would save on this site, measured, not built):")
+    for label, size in saved.items():
+        print(f"  {label:70} {size / 1e6:6.1f} MB")
+    print(f"  {'all of them':70} {sum(saved.values()) / 1e6:6.1f} MB")
+
+
 def project(package: Path, work: Path, warm_runs: int = 2) -> None:
     """Build and measure the site with every dataset the specs declare
     (`every_dataset_package`), once cold and `warm_runs` times warm, as a rebuild of the
@@ -312,6 +358,7 @@ def project(package: Path, work: Path, warm_runs: int = 2) -> None:
     print(f"  {'; '.join(added)}")
     times, cpus, last, figures = measure(part, work / "site-every-dataset", 1 + warm_runs)
     print_site(times, cpus, last, figures)
+    print_savings(work / "site-every-dataset" / "project" / "_site")
     verdict = {True: "ok", False: "OVER"}
     warm = statistics.median(times[1:]) if len(times) > 1 else times[0]
     print(f"targets            _site {figures['bytes'] / 1e6:,.1f} MB ≤ 250 MB: "
