@@ -18,7 +18,6 @@ with Pillow's basic layout, so a card is the same on every machine; Pillow's own
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from dataclasses import asdict, dataclass
@@ -28,7 +27,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .content_cache import CACHE_DAYS, ContentCache
+from .content_cache import CACHE_DAYS, ContentCache, content_key
 
 WIDTH, HEIGHT = 1200, 630
 RENDERER_VERSION = "2"  # bump when the drawing changes: every card is then drawn again
@@ -63,7 +62,7 @@ class CardSpec:
     def key(self) -> str:
         """The card's content hash: also its file name, so equal cards are one file."""
         drawn = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(f"{RENDERER_VERSION}\n{drawn}".encode()).hexdigest()
+        return content_key(RENDERER_VERSION, drawn)
 
     @property
     def path(self) -> str:

@@ -313,12 +313,8 @@ def workbook_key(book: Workbook) -> str:
     return content_key(WRITER_VERSION, xlsxwriter.__version__, repr(book))
 
 
-def municipality_workbook(
-    site: Any, code: str, cache: ContentCache | None = None
-) -> tuple[str, bytes]:
+def municipality_workbook(site: Any, code: str, cache: ContentCache) -> tuple[str, bytes]:
     """(path, bytes) of the municipality's workbook, in its own language: from `cache` when
     a build has written the same content before (writing it is most of its cost)."""
     book = workbook_content(site, code, workbook_language(site, code))
-    if cache is None:
-        return workbook_path(site, code), write_xlsx(book)
     return workbook_path(site, code), cache.get(workbook_key(book), lambda: write_xlsx(book))
